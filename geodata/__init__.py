@@ -1,0 +1,4 @@
+"""Pure geodata layer: boundaries, codes, storage, demo data and spatial analysis.
+
+Never imports dash or flask.
+"""
