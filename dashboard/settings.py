@@ -1,0 +1,156 @@
+"""Every setting of the Atlas, declared once: name, environment variable, default, help.
+
+The README's configuration table is generated from :data:`SETTINGS` (``python app.py
+settings --markdown``) and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting."""
+
+    name: str
+    env: str
+    default: Any
+    help: str
+    cast: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        "ATLAS_DATA_DIR",
+        "./data",
+        "Data directory: SQLite database, caches, raw uploads.",
+        Path,
+    ),
+    Setting(
+        "database_url",
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL (e.g. postgresql+psycopg://...); empty = SQLite in the data dir.",
+    ),
+    Setting("host", "HOST", "127.0.0.1", "Address the server listens on."),
+    Setting("port", "PORT", 8050, "Port the server listens on.", int),
+    Setting(
+        "redis_url",
+        "REDIS_URL",
+        "",
+        "Redis for the shared cache and background jobs; empty = filesystem cache.",
+    ),
+    Setting(
+        "secret_key",
+        "ATLAS_SECRET_KEY",
+        "",
+        "Session signing key; empty = a random key kept in the data dir.",
+    ),
+    Setting(
+        "cache_timeout",
+        "ATLAS_CACHE_TIMEOUT",
+        3600,
+        "Seconds a computed result stays in the cache.",
+        int,
+    ),
+    Setting("default_lang", "ATLAS_LANG", "zh", "Default language: zh or en."),
+    Setting("debug", "ATLAS_DEBUG", False, "Dash debug mode (never in production).", bool),
+    Setting("log_level", "ATLAS_LOG_LEVEL", "INFO", "Python logging level."),
+    Setting(
+        "simplify_tolerance",
+        "ATLAS_SIMPLIFY_TOLERANCE",
+        0.01,
+        "Web-layer simplification tolerance in degrees (changes the cache key).",
+        float,
+    ),
+    Setting("demo_seed", "ATLAS_DEMO_SEED", 20251123, "Seed of the synthetic demo dataset.", int),
+    Setting(
+        "load_demo",
+        "ATLAS_LOAD_DEMO",
+        True,
+        "Load the synthetic demo data when the database has no children data.",
+        bool,
+    ),
+)
+
+
+def _cast(setting: Setting, raw: str) -> Any:
+    if setting.cast is bool:
+        v = raw.strip().lower()
+        if v in {"1", "true", "yes", "on"}:
+            return True
+        if v in {"0", "false", "no", "off", ""}:
+            return False
+        raise ValueError(f"{setting.env}={raw!r} is not a boolean")
+    try:
+        return setting.cast(raw)
+    except ValueError as exc:
+        raise ValueError(f"{setting.env}={raw!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build with :meth:`from_env` or pass overrides in tests."""
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8050
+    redis_url: str = ""
+    secret_key: str = ""
+    cache_timeout: int = 3600
+    default_lang: str = "zh"
+    debug: bool = False
+    log_level: str = "INFO"
+    simplify_tolerance: float = 0.01
+    demo_seed: int = 20251123
+    load_demo: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every declared setting from the environment, then apply overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            values[s.name] = (
+                _cast(s, env[s.env])
+                if s.env in env
+                else (s.cast(s.default) if s.cast is Path else s.default)
+            )
+        values.update(overrides)
+        if values["default_lang"] not in ("zh", "en"):
+            raise ValueError(f"ATLAS_LANG must be zh or en, not {values['default_lang']!r}")
+        return cls(**values)
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL actually used."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'atlas.sqlite').resolve()}"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+
+def markdown_table() -> str:
+    """The README configuration table."""
+    lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "(empty)" if s.default == "" else f"`{s.default}`"
+        lines.append(f"| `{s.env}` | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
+assert {f.name for f in fields(Settings)} - {"extra"} == {s.name for s in SETTINGS}
