@@ -38,7 +38,7 @@ from geodata import chinacrs, source
 log = logging.getLogger(__name__)
 
 #: Bump when the build steps change so that old caches are not reused.
-BUILD_VERSION = 3
+BUILD_VERSION = 5
 CRS = "EPSG:4326"
 COUNTY_COLUMNS = [
     "code",
@@ -87,6 +87,12 @@ class Layers:
         if self.path is None:
             raise ValueError("layers were not cached on disk")
         return self.path / "counties.geojson.gz"
+
+    def asset_path(self, name: str) -> Path:
+        """A gzipped GeoJSON asset by name: ``counties`` or ``provinces``."""
+        if self.path is None or name not in ("counties", "provinces"):
+            raise KeyError(name)
+        return self.path / f"{name}.geojson.gz"
 
 
 def cache_key(params: LayerParams) -> str:
@@ -183,7 +189,7 @@ def build_layers(params: LayerParams | None = None) -> Layers:
 
 
 def counties_geojson(web: gpd.GeoDataFrame, decimals: int = 4) -> bytes:
-    """Compact GeoJSON of the web counties; feature ``id`` is the six-digit code.
+    """Compact GeoJSON of a web layer; feature ``id`` is the six-digit code.
 
     Properties are left out on purpose: names and values travel with the figure data,
     so the geometry stays one static, cacheable file.
@@ -215,6 +221,8 @@ def write_cache(layers: Layers, directory: Path) -> Path:
         gpd.GeoDataFrame(geometry=layers.maritime).to_parquet(tmp / "maritime.parquet")
         raw = counties_geojson(layers.counties_web)
         (tmp / "counties.geojson.gz").write_bytes(gzip.compress(raw, 9, mtime=0))
+        prov = counties_geojson(main_frame_provinces(layers))
+        (tmp / "provinces.geojson.gz").write_bytes(gzip.compress(prov, 9, mtime=0))
         meta = dict(layers.meta)
         meta["geojson_bytes"] = len(raw)
         meta["geojson_gzip_bytes"] = (tmp / "counties.geojson.gz").stat().st_size
@@ -231,6 +239,19 @@ def write_cache(layers: Layers, directory: Path) -> Path:
     return directory
 
 
+#: Southern edge of the national map frame; units reaching further south (the South
+#: China Sea island districts) are drawn in the inset, so the province outlines used on
+#: the national frame are dissolved without them.
+MAIN_FRAME_MIN_LAT = 17.5
+
+
+def main_frame_provinces(layers: Layers) -> gpd.GeoDataFrame:
+    """Province outlines for the national frame (islands south of it left to the inset)."""
+    web = layers.counties_web
+    keep = web.geometry.bounds["miny"] >= MAIN_FRAME_MIN_LAT
+    return dissolve(web[keep], "province_code", "province_zh")
+
+
 def read_cache(directory: Path) -> Layers:
     """Read cached layers; raises if anything is missing or unreadable."""
     meta = json.loads((directory / "meta.json").read_text())
@@ -239,8 +260,9 @@ def read_cache(directory: Path) -> Layers:
         df = gpd.read_parquet(directory / f"{name}.parquet")
         frames[name] = df
     maritime = gpd.read_parquet(directory / "maritime.parquet").geometry
-    if not (directory / "counties.geojson.gz").is_file():
-        raise FileNotFoundError(directory / "counties.geojson.gz")
+    for name in ("counties.geojson.gz", "provinces.geojson.gz"):
+        if not (directory / name).is_file():
+            raise FileNotFoundError(directory / name)
     if len(frames["counties_web"]) != len(frames["counties_full"]):
         raise ValueError("cached layers disagree in length")
     return Layers(**frames, maritime=maritime, meta=meta, path=directory)

@@ -445,6 +445,23 @@ class Store:
 
     # --- reads --------------------------------------------------------------------
 
+    def stamp(self) -> str:
+        """A short token that changes whenever the set of active datasets changes.
+
+        Callers put it in cache keys so a new upload, a restore or a deletion makes
+        stale cached results unreachable.
+        """
+        d = self.tables.datasets
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(
+                    sa.func.count(d.c.id),
+                    sa.func.coalesce(sa.func.sum(d.c.id * sa.case((d.c.active.is_(True), 1), else_=0)), 0),
+                    sa.func.coalesce(sa.func.max(d.c.id), 0),
+                )
+            ).one()
+        return f"{row[0]}-{row[1]}-{row[2]}"
+
     def periods(self, kind: str = "children") -> list[str]:
         """Periods that have an active dataset of `kind`, oldest first."""
         _check_kind(kind)

@@ -1,0 +1,9 @@
+"""Callbacks, one module per area; :func:`register` wires them to an app."""
+
+from __future__ import annotations
+
+
+def register(app, atlas) -> None:
+    from dashboard.callbacks import map as map_callbacks
+
+    map_callbacks.register(app, atlas)

@@ -1,0 +1,218 @@
+"""儿童关爱地图 Children's Care Atlas: app factory, WSGI ``server`` and command line.
+
+    python app.py                 # same as: python app.py serve
+    python app.py serve [--host H] [--port P]
+    python app.py prepare         # build caches, load the demo data (idempotent)
+    python app.py geodata [--json] [--rebuild]
+    python app.py settings [--markdown]
+
+Nothing heavy happens at import: ``server`` is created lazily on first use by a WSGI
+server (``gunicorn app:server``), and the boundary layers load on the first request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _secret_key(settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(settings=None, *, prepare: bool = True):
+    """Build the Dash app for `settings` (default: read from the environment).
+
+    With ``prepare`` (the default) the database tables, boundary caches and demo data
+    are made ready before the app is returned, so the first page is fast.
+    """
+    import dash
+    from flask_caching import Cache
+    from flask_compress import Compress
+
+    from dashboard.api import bp
+    from dashboard.callbacks import register
+    from dashboard.layout import build_layout
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+
+    settings = settings or Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = dash.Dash(
+        __name__,
+        title="儿童关爱地图 Children's Care Atlas",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        update_title=None,
+    )
+    server = app.server
+    server.config["SECRET_KEY"] = _secret_key(settings)
+    server.config["MAX_CONTENT_LENGTH"] = 60 * 1024 * 1024
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "application/json",
+        "application/javascript",
+        "text/javascript",
+    ]
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    Compress(server)  # Dash(compress=True) does the same; configured here explicitly
+    cache_config = (
+        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url}
+        if settings.redis_url
+        else {
+            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": str(settings.cache_dir / "flask"),
+            "CACHE_THRESHOLD": 2000,
+        }
+    )
+    cache = Cache(server, config={**cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout})
+    atlas = Atlas(settings, cache)
+    if prepare:
+        atlas.prepare()
+    server.extensions["atlas"] = atlas
+    server.register_blueprint(bp)
+
+    @server.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+    def layout():
+        from flask import request
+
+        search = "?" + request.query_string.decode() if request and request.query_string else ""
+        return build_layout(atlas, search)
+
+    app.layout = layout
+    app.validation_layout = None
+    register(app, atlas)
+    app.atlas = atlas
+    app.settings = settings
+    return app
+
+
+def __getattr__(name: str):
+    # ``gunicorn app:server`` asks for ``server``: build the app only then.
+    if name == "server":
+        global server
+        server = create_app().server
+        return server
+    raise AttributeError(name)
+
+
+def _cmd_serve(args) -> int:
+    from dashboard.settings import Settings
+
+    settings = Settings.from_env()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_app(settings)
+    print(f"儿童关爱地图 serving on http://{host}:{port}/", flush=True)
+    app.run(host=host, port=port, debug=settings.debug)
+    return 0
+
+
+def _cmd_prepare(args) -> int:
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+
+    report = Atlas(Settings.from_env()).prepare()
+    print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+def _cmd_geodata(args) -> int:
+    from dashboard.settings import Settings
+    from geodata import boundaries
+
+    settings = Settings.from_env()
+    params = boundaries.LayerParams(tolerance=settings.simplify_tolerance)
+    layers = boundaries.load_layers(settings.cache_dir, params, rebuild=args.rebuild)
+    info = boundaries.summary(layers)
+    try:
+        from geodata.codes import load_registry
+
+        info["codes"] = load_registry().summary()
+    except ImportError:  # pragma: no cover - codes module is part of the product
+        pass
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=1, default=str))
+    else:
+        c = info["counts"]
+        print(f"{info['source']}  CRS {info['crs']}")
+        print(
+            f"counties {c['counties']:,}  prefectures {c['prefectures']:,}  "
+            f"provinces {c['provinces']:,}"
+        )
+        v = info["vertices"]
+        print(
+            f"vertices full {v['counties_full']:,}  web {v['counties_web']:,}  "
+            f"web GeoJSON {info['geojson_gzip_bytes']:,} bytes gzipped"
+        )
+        print(f"cache {info['cache_path']}")
+    return 0
+
+
+def _cmd_settings(args) -> int:
+    from dashboard.settings import SETTINGS, markdown_table
+
+    if args.markdown:
+        print(markdown_table())
+    else:
+        for s in SETTINGS:
+            print(f"{s.env:28s} {s.default!s:12s} {s.help}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="app.py", description="儿童关爱地图 Children's Care Atlas"
+    )
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("serve", help="serve the dashboard (default)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=_cmd_serve)
+    p = sub.add_parser("prepare", help="build caches and load the demo data")
+    p.set_defaults(func=_cmd_prepare)
+    p = sub.add_parser("geodata", help="boundary layer summary (builds it if needed)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    p.set_defaults(func=_cmd_geodata)
+    p = sub.add_parser("settings", help="list settings and their environment variables")
+    p.add_argument("--markdown", action="store_true")
+    p.set_defaults(func=_cmd_settings)
+    args = parser.parse_args(argv)
+    if not args.command:
+        args = parser.parse_args(["serve", *(argv or [])])
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

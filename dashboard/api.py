@@ -1,0 +1,114 @@
+"""HTTP API (Flask blueprint): health, geometry, data and metadata.
+
+Every data response says whether it is synthetic: the CSV has a ``synthetic`` column
+and an ``X-Atlas-Synthetic`` header; JSON carries a ``synthetic`` field.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+
+from geodata import indicators
+
+bp = Blueprint("atlas_api", __name__)
+_STARTED = time.time()
+CSV_COLUMNS_FIRST = [
+    "period",
+    "code",
+    "name_zh",
+    "name_en",
+    "prefecture_code",
+    "prefecture_zh",
+    "province_code",
+    "province_zh",
+    "kind",
+    "area_km2",
+]
+
+
+def _atlas():
+    return current_app.extensions["atlas"]
+
+
+def _gz_file(name: str, max_age: int) -> Response:
+    atlas = _atlas()
+    path = atlas.layers.asset_path(name)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        resp = send_file(
+            path, mimetype="application/geo+json", max_age=max_age, etag=True, conditional=True
+        )
+        resp.headers["Content-Encoding"] = "gzip"
+    else:  # rare clients without gzip get the plain text
+        import gzip
+
+        resp = Response(gzip.decompress(path.read_bytes()), mimetype="application/geo+json")
+        resp.cache_control.max_age = max_age
+    resp.headers["Vary"] = "Accept-Encoding"
+    return resp
+
+
+@bp.get("/healthz")
+def healthz():
+    atlas = _atlas()
+    status, checks = "ok", {}
+    try:
+        checks["periods"] = atlas.periods()
+        checks["database"] = "ok"
+    except Exception as exc:  # report, never crash the probe
+        status, checks["database"] = "degraded", f"error: {type(exc).__name__}"
+    checks["layers"] = "ok" if atlas.layers.path else "missing"
+    return jsonify(status=status, uptime_s=round(time.time() - _STARTED, 1), **checks), (
+        200 if status == "ok" else 503
+    )
+
+
+@bp.get("/geo/<key>/<name>.geojson")
+def geo_asset(key: str, name: str):
+    """Immutable geometry assets: the key changes whenever the layer changes."""
+    atlas = _atlas()
+    if key != atlas.layers.meta["key"] or name not in ("counties", "provinces"):
+        abort(404)
+    resp = _gz_file(name, max_age=31536000)
+    resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return resp
+
+
+@bp.get("/api/v1/counties.geojson")
+def counties_geojson():
+    return _gz_file("counties", max_age=3600)
+
+
+@bp.get("/api/v1/provinces.geojson")
+def provinces_geojson():
+    return _gz_file("provinces", max_age=3600)
+
+
+@bp.get("/api/v1/meta")
+def meta():
+    return jsonify(_atlas().meta())
+
+
+@bp.get("/api/v1/data.csv")
+def data_csv():
+    atlas = _atlas()
+    period = request.args.get("period") or None
+    try:
+        table = atlas.export_table(period)
+    except (KeyError, ValueError) as exc:
+        return jsonify(error=str(exc).strip("'\"")), 404 if isinstance(exc, KeyError) else 400
+    buf = io.StringIO()
+    table.to_csv(buf, index=False, lineterminator="\n")
+    synthetic = bool(table["synthetic"].any()) if len(table) else False
+    name = f"atlas-{table['period'].iloc[0] if len(table) else 'empty'}.csv"
+    resp = Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
+    return resp
+
+
+@bp.get("/api/v1/indicators")
+def indicator_list():
+    return jsonify(indicators.meta())

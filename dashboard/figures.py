@@ -1,0 +1,267 @@
+"""Pure figure builders (plotly only; no Dash import).
+
+The national map is a geo choropleth in an Albers equal-area conic projection
+(standard parallels 25°N and 47°N, centred on 105°E) with the South China Sea islands
+inset.  Geometry is never embedded: traces reference the county and province GeoJSON by
+URL, so the browser fetches each file once and a change of indicator only patches
+``z``, ``text`` and the colour scale (see :func:`value_patch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from geodata.classify import Classification
+
+#: Colour-blind-safe sequential palettes (ColorBrewer), light to dark, 7 classes max.
+PALETTES: dict[str, tuple[str, ...]] = {
+    "YlOrRd": ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"),
+    "Blues": ("#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"),
+    "Purples": ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#4a1486"),
+    "YlGnBu": ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
+}
+DIVERGING: dict[str, tuple[str, ...]] = {
+    "RdBu": ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"),
+    "PuOr": ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"),
+}
+NO_DATA_COLOUR = "#d9d9d9"
+BORDER_COLOUR = "#ffffff"
+PROVINCE_COLOUR = "#555555"
+INSET_BOX = (106.5, 123.5, 2.5, 24.5)  # lon min/max, lat min/max of the inset
+MAIN_LON = (73.0, 135.5)
+MAIN_LAT = (17.5, 54.0)  # keep in step with boundaries.MAIN_FRAME_MIN_LAT
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """What a value update needs besides the values themselves."""
+
+    colours: tuple[str, ...]
+    tick_text: tuple[str, ...]
+    title: str
+
+
+def pick_colours(k: int, palette: str = "YlOrRd") -> tuple[str, ...]:
+    """`k` colours spread over a palette (diverging palettes keep their centre)."""
+    base = PALETTES.get(palette) or DIVERGING.get(palette) or PALETTES["YlOrRd"]
+    if k >= len(base):
+        return base
+    idx = np.round(np.linspace(0, len(base) - 1, k)).astype(int)
+    return tuple(base[i] for i in idx)
+
+
+def stepped_colorscale(colours: tuple[str, ...]) -> list[list]:
+    """A discrete colour scale for z in {-1 (no data), 0..k-1}."""
+    bands = (NO_DATA_COLOUR, *colours)
+    n = len(bands)
+    scale: list[list] = []
+    for i, c in enumerate(bands):
+        scale.append([i / n, c])
+        scale.append([(i + 1) / n, c])
+    return scale
+
+
+def tick_positions(k: int) -> list[float]:
+    """Centres of the colour bands for z range [-1, k-1]."""
+    n = k + 1
+    width = k / n
+    return [-1 + (i + 0.5) * width for i in range(n)]
+
+
+def legend_labels(cls: Classification, no_data: str, decimals: int, unit: str = "") -> list[str]:
+    """Colour-bar labels: no data first, then each class with its range and count."""
+    n_missing = int((cls.classes == -1).sum())
+    labels = [f"{no_data} ({n_missing:,})"]
+    for (lo, hi), n in zip(cls.intervals(), cls.counts, strict=True):
+        labels.append(f"{lo:,.{decimals}f} – {hi:,.{decimals}f} ({n:,})")
+    return labels
+
+
+def map_figure(
+    *,
+    counties_url: str,
+    provinces_url: str,
+    province_codes: list[str],
+    codes: list[str],
+    names: list[list[str]],
+    inset_index: list[int],
+    main_index: list[int],
+    maritime: tuple[list, list],
+    z: list[int],
+    text: list[str],
+    style: MapStyle,
+    hover_value_label: str,
+    hover_note: str,
+    inset_title: str,
+    credit: str,
+    lon_range: tuple[float, float] = MAIN_LON,
+    lat_range: tuple[float, float] = MAIN_LAT,
+    show_inset: bool = True,
+) -> go.Figure:
+    """The county choropleth with province borders and the South China Sea inset.
+
+    ``names`` is one ``[county, prefecture, province]`` triple per code (sent once);
+    ``z`` the class index (``-1`` no data) and ``text`` the formatted value per code.
+    ``main_index`` and ``inset_index`` list the positions drawn in the main map and
+    in the inset (plotly's axis ranges do not clip, so the far southern islands are
+    drawn in the inset only).
+    """
+    k = len(style.colours)
+    hover = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
+        f"{hover_value_label}: %{{text}}<br><i>{hover_note}</i><extra></extra>"
+    )
+    common = dict(
+        geojson=counties_url,
+        featureidkey="id",
+        zmin=-1,
+        zmax=max(k - 1, 0),
+        colorscale=stepped_colorscale(style.colours),
+        marker_line_color=BORDER_COLOUR,
+        marker_line_width=0.2,
+    )
+    main = go.Choropleth(
+        locations=[codes[i] for i in main_index],
+        z=[z[i] for i in main_index],
+        text=[text[i] for i in main_index],
+        customdata=[names[i] for i in main_index],
+        hovertemplate=hover,
+        name="counties",
+        geo="geo",
+        colorbar=dict(
+            title=dict(text=style.title, side="top"),
+            tickvals=tick_positions(k),
+            ticktext=list(style.tick_text),
+            ticks="",
+            len=0.6,
+            thickness=14,
+            x=0.0,
+            xanchor="left",
+            y=0.02,
+            yanchor="bottom",
+            bgcolor="rgba(255,255,255,0.85)",
+        ),
+        **common,
+    )
+    borders = go.Choropleth(
+        geojson=provinces_url,
+        featureidkey="id",
+        locations=province_codes,
+        z=[0] * len(province_codes),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        marker_line_color=PROVINCE_COLOUR,
+        marker_line_width=0.8,
+        hoverinfo="skip",
+        name="provinces",
+        geo="geo",
+    )
+    traces = [main, borders]
+    if show_inset:
+        traces.append(
+            go.Choropleth(
+                locations=[codes[i] for i in inset_index],
+                z=[z[i] for i in inset_index],
+                text=[text[i] for i in inset_index],
+                customdata=[names[i] for i in inset_index],
+                hovertemplate=hover,
+                showscale=False,
+                name="inset",
+                geo="geo2",
+                **common,
+            )
+        )
+        traces.append(
+            go.Scattergeo(
+                lon=maritime[0],
+                lat=maritime[1],
+                mode="lines",
+                line=dict(color=PROVINCE_COLOUR, width=1),
+                hoverinfo="skip",
+                name="maritime",
+                geo="geo2",
+                showlegend=False,
+            )
+        )
+    fig = go.Figure(traces)
+    geo_common = dict(
+        projection=dict(type="conic equal area", parallels=[25, 47], rotation=dict(lon=105)),
+        visible=False,
+        bgcolor="rgba(0,0,0,0)",
+        fitbounds=False,
+    )
+    fig.update_layout(
+        geo=dict(
+            **geo_common,
+            lonaxis=dict(range=list(lon_range)),
+            lataxis=dict(range=list(lat_range)),
+            domain=dict(x=[0, 1], y=[0, 1]),
+            showframe=False,
+        ),
+        margin=dict(l=0, r=0, t=0, b=0),
+        paper_bgcolor="white",
+        showlegend=False,
+        dragmode="pan",
+        uirevision="map",
+        annotations=[
+            dict(
+                text=credit,
+                x=1,
+                y=0,
+                xref="paper",
+                yref="paper",
+                xanchor="right",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=10, color="#666"),
+            )
+        ],
+    )
+    if show_inset:
+        fig.update_layout(
+            geo2=dict(
+                # Mercator keeps the narrow inset frame filled; conic would centre it
+                # near the apex and crop the southern islands.
+                projection=dict(type="mercator"),
+                visible=False,
+                bgcolor="rgba(0,0,0,0)",
+                fitbounds=False,
+                center=dict(
+                    lon=(INSET_BOX[0] + INSET_BOX[1]) / 2, lat=(INSET_BOX[2] + INSET_BOX[3]) / 2
+                ),
+                lonaxis=dict(range=[INSET_BOX[0], INSET_BOX[1]]),
+                lataxis=dict(range=[INSET_BOX[2], INSET_BOX[3]]),
+                domain=dict(x=[0.86, 0.995], y=[0.05, 0.36]),
+                showframe=True,
+                framecolor="#888",
+                framewidth=1,
+            )
+        )
+        fig.add_annotation(
+            text=inset_title,
+            x=0.9275,
+            y=0.05,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=10, color="#333"),
+        )
+    return fig
+
+
+def inset_positions(cx: np.ndarray, cy: np.ndarray) -> list[int]:
+    """Positions of the counties whose representative point falls in the inset box."""
+    lo0, lo1, la0, la1 = INSET_BOX
+    m = (cx >= lo0) & (cx <= lo1) & (cy >= la0) & (cy <= la1)
+    return np.flatnonzero(m).tolist()
+
+
+def main_positions(miny: np.ndarray) -> list[int]:
+    """Positions of the counties drawn on the main map: all but those reaching south of
+    the main frame (the South China Sea island districts, shown in the inset)."""
+    return np.flatnonzero(miny >= MAIN_LAT[0]).tolist()

@@ -1,0 +1,77 @@
+"""Page layout, built per request from the URL so that links restore a view."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.controls import controls
+from dashboard.components.map_card import map_card
+from dashboard.i18n import t
+from dashboard.services import Atlas
+
+DEFAULT_INDICATOR = "left_behind"
+
+
+def view_state(atlas: Atlas, search: str | None) -> dict:
+    """The view described by a query string, with defaults and invalid values dropped."""
+    q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    from geodata import indicators
+
+    ids_ok = {i.id for i in indicators.all_indicators()}
+    periods = atlas.periods()
+    return {
+        "indicator": q.get("indicator") if q.get("indicator") in ids_ok else DEFAULT_INDICATOR,
+        "period": q.get("period")
+        if q.get("period") in periods
+        else (periods[-1] if periods else None),
+        "scheme": q.get("scheme")
+        if q.get("scheme") in ("quantiles", "fisher_jenks", "equal_interval", "std_mean")
+        else "quantiles",
+        "lang": q.get("lang") if q.get("lang") in ("zh", "en") else atlas.settings.default_lang,
+    }
+
+
+def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
+    """The whole page for the view in `search`."""
+    state = view_state(atlas, search)
+    lang = state["lang"]
+    synthetic = bool(state["period"]) and atlas.is_synthetic(state["period"])
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.RELOAD, refresh=True),
+            html.Header(
+                [
+                    html.H1(t("app_title", lang), id=ids.TITLE),
+                    html.Span(t("app_subtitle", lang), className="subtitle"),
+                    html.Span(className="spacer"),
+                    dcc.RadioItems(
+                        id=ids.LANG,
+                        options=[
+                            {"label": "中文", "value": "zh"},
+                            {"label": "English", "value": "en"},
+                        ],
+                        value=lang,
+                        inline=True,
+                        className="lang-switch",
+                    ),
+                ],
+                className="atlas-header",
+            ),
+            html.P(
+                t("synthetic_notice", lang),
+                id=ids.NOTICE,
+                className="synthetic-notice",
+                hidden=not synthetic,
+                role="status",
+            ),
+            html.Main(
+                [controls(atlas, state), map_card(atlas, state)],
+                className="atlas-body",
+            ),
+            html.Footer(t("boundary_credit", lang), className="atlas-footer"),
+        ]
+    )

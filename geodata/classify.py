@@ -1,0 +1,105 @@
+"""Class breaks for choropleth maps, with mapclassify.
+
+Why a wrapper: maps need the class of every county *and* a legend (breaks, counts, no
+data); breaks may be pooled across periods so two periods' maps compare; and missing
+values must never fall into a class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+SCHEMES = ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Result of :func:`classify`.
+
+    ``classes`` holds a class index per value (``-1`` for missing); ``bins`` are the
+    upper bounds of the classes; ``lower`` the lower bound of the first class.
+    """
+
+    scheme: str
+    bins: tuple[float, ...]
+    lower: float
+    classes: np.ndarray
+    counts: tuple[int, ...]
+
+    @property
+    def k(self) -> int:
+        return len(self.bins)
+
+    def intervals(self) -> list[tuple[float, float]]:
+        """(low, high) of each class."""
+        lows = (self.lower, *self.bins[:-1])
+        return list(zip(lows, self.bins, strict=True))
+
+
+def classify(
+    values: pd.Series | np.ndarray,
+    scheme: str = "quantiles",
+    k: int = 5,
+    *,
+    breaks: list[float] | None = None,
+    pool: np.ndarray | None = None,
+) -> Classification:
+    """Classify values into at most `k` classes.
+
+    Parameters
+    ----------
+    values
+        One value per county; NaN means no data (class ``-1``).
+    scheme
+        One of :data:`SCHEMES`. ``user`` takes `breaks` (upper bounds).
+    k
+        Number of classes (fewer when there are fewer distinct values).
+    pool
+        Values to compute the breaks from (e.g. both periods together); defaults to
+        `values`.
+
+    Examples
+    --------
+    >>> c = classify([1, 2, 3, 4, float("nan")], "equal_interval", k=2)
+    >>> c.classes.tolist(), c.counts
+    ([0, 0, 1, 1, -1], (2, 2))
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown classification scheme {scheme!r}; use one of {SCHEMES}")
+    v = np.asarray(values, dtype=float)
+    basis = np.asarray(v if pool is None else pool, dtype=float)
+    basis = basis[np.isfinite(basis)]
+    finite = np.isfinite(v)
+    if basis.size == 0:
+        return Classification(scheme, (), float("nan"), np.full(v.shape, -1), ())
+    if scheme == "user":
+        if not breaks:
+            raise ValueError("user classification needs breaks")
+        bins = np.unique(np.asarray(breaks, dtype=float))
+        if bins[-1] < basis.max():
+            bins = np.append(bins, basis.max())
+    else:
+        distinct = np.unique(basis)
+        kk = max(1, min(k, distinct.size))
+        if kk == 1:
+            bins = np.array([distinct[-1]])
+        else:
+            fn = {
+                "quantiles": mapclassify.Quantiles,
+                "fisher_jenks": mapclassify.FisherJenks,
+                "equal_interval": mapclassify.EqualInterval,
+                "std_mean": mapclassify.StdMean,
+            }[scheme]
+            bins = fn(basis, k=kk).bins if scheme != "std_mean" else fn(basis).bins
+            bins = np.unique(np.asarray(bins, dtype=float))
+    classes = np.full(v.shape, -1, dtype=int)
+    idx = np.searchsorted(bins, v[finite], side="left")
+    classes[finite] = np.minimum(idx, len(bins) - 1)
+    counts = tuple(int((classes == i).sum()) for i in range(len(bins)))
+    return Classification(
+        scheme, tuple(float(b) for b in bins), float(basis.min()), classes, counts
+    )
