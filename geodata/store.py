@@ -456,7 +456,9 @@ class Store:
             row = conn.execute(
                 sa.select(
                     sa.func.count(d.c.id),
-                    sa.func.coalesce(sa.func.sum(d.c.id * sa.case((d.c.active.is_(True), 1), else_=0)), 0),
+                    sa.func.coalesce(
+                        sa.func.sum(d.c.id * sa.case((d.c.active.is_(True), 1), else_=0)), 0
+                    ),
                     sa.func.coalesce(sa.func.max(d.c.id), 0),
                 )
             ).one()

@@ -239,3 +239,16 @@ def test_bulk_insert_is_fast(store):
     print(f"insert {elapsed:.3f}s read {read:.3f}s")
     assert elapsed < 0.5, elapsed
     assert read < 0.5, read
+
+
+def test_stamp_changes_with_active_set(store):
+    s0 = store.stamp()
+    store.add_children("2025-H2", children_df(), source="t", synthetic=True)
+    s1 = store.stamp()
+    store.add_children("2025-H2", children_df(), source="t", synthetic=True)
+    s2 = store.stamp()
+    store.activate("children", "2025-H2", 1)
+    s3 = store.stamp()
+    assert len({s0, s1, s2, s3}) == 4
+    store.activate("children", "2025-H2", 1)
+    assert store.stamp() == s3
