@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -108,7 +109,25 @@ def create_app(settings=None, *, prepare: bool = True):
     register(app, atlas)
     app.atlas = atlas
     app.settings = settings
+    threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
     return app
+
+
+def _warm_imports(delay: float = 3.0) -> None:
+    """Import the heavy analysis libraries after start-up, off the request path.
+
+    mapclassify compiles numba kernels on import (about 4 s); doing it here means the
+    first change of classification does not pay for it, and start-up does not either.
+    """
+    import importlib
+    import time
+
+    time.sleep(delay)
+    for name in ("mapclassify", "esda"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # pragma: no cover - warming is best effort
+            logging.getLogger(__name__).debug("warm import of %s failed", name)
 
 
 def __getattr__(name: str):

@@ -325,10 +325,14 @@ def province_lines(layers: Layers) -> tuple[list[float | None], list[float | Non
 
 
 def _lines(geoms) -> tuple[list[float | None], list[float | None]]:
+    """Lines (polygon rings or line strings) as lon/lat lists with ``None`` breaks."""
     lons: list[float | None] = []
     lats: list[float | None] = []
-    for ring in shapely.get_parts(shapely.boundary(shapely.get_parts(geoms))):
-        for part in shapely.get_parts(ring):
+    parts = shapely.get_parts(geoms)
+    polys = shapely.get_type_id(parts) == 3
+    lines = [*shapely.get_parts(shapely.boundary(parts[polys])), *parts[~polys]]
+    for line in lines:
+        for part in shapely.get_parts(line):
             xy = shapely.get_coordinates(part)
             lons.extend(np.round(xy[:, 0], 4).tolist() + [None])
             lats.extend(np.round(xy[:, 1], 4).tolist() + [None])

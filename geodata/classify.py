@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -88,18 +87,34 @@ def classify(
         if kk == 1:
             bins = np.array([distinct[-1]])
         else:
-            fn = {
-                "quantiles": mapclassify.Quantiles,
-                "fisher_jenks": mapclassify.FisherJenks,
-                "equal_interval": mapclassify.EqualInterval,
-                "std_mean": mapclassify.StdMean,
-            }[scheme]
-            bins = fn(basis, k=kk).bins if scheme != "std_mean" else fn(basis).bins
-            bins = np.unique(np.asarray(bins, dtype=float))
+            bins = _bins(scheme, basis, kk)
     classes = np.full(v.shape, -1, dtype=int)
+
     idx = np.searchsorted(bins, v[finite], side="left")
     classes[finite] = np.minimum(idx, len(bins) - 1)
     counts = tuple(int((classes == i).sum()) for i in range(len(bins)))
     return Classification(
         scheme, tuple(float(b) for b in bins), float(basis.min()), classes, counts
     )
+
+
+def _bins(scheme: str, basis: np.ndarray, k: int) -> np.ndarray:
+    """Upper class bounds from mapclassify.
+
+    Quantiles, the default map, are computed with numpy exactly as
+    ``mapclassify.Quantiles`` does (``scoreatpercentile`` at ``100*i/k``, ties
+    collapsed; a test checks the two agree), because importing mapclassify compiles
+    its numba kernels eagerly (about 4 s) and the first page should not wait for that.
+    """
+    if scheme == "quantiles":
+        pct = np.linspace(100.0 / k, 100.0, k)
+        return np.unique(np.percentile(basis, pct))
+    import mapclassify
+
+    if scheme == "fisher_jenks":
+        bins = mapclassify.FisherJenks(basis, k=k).bins
+    elif scheme == "equal_interval":
+        bins = mapclassify.EqualInterval(basis, k=k).bins
+    else:
+        bins = mapclassify.StdMean(basis).bins
+    return np.unique(np.asarray(bins, dtype=float))
