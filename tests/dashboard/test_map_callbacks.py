@@ -1,0 +1,88 @@
+"""Map callbacks through Dash's own endpoint: a change sends values, never geometry."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard import ids
+
+
+def _layout_figure(client):
+    layout = client.get("/_dash-layout").get_json()
+
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == ids.MAP:
+                return node["props"]["figure"]
+            for v in node.values():
+                if (hit := find(v)) is not None:
+                    return hit
+        elif isinstance(node, list):
+            for v in node:
+                if (hit := find(v)) is not None:
+                    return hit
+        return None
+
+    return find(layout)
+
+
+def test_initial_figure_references_geometry_by_url(client):
+    fig = _layout_figure(client)
+    main, borders, inset, maritime = fig["data"]
+    assert isinstance(main["geojson"], str) and main["geojson"].startswith("/geo/")
+    assert isinstance(borders["geojson"], str)
+    assert len(main["locations"]) + len(set(inset["locations"]) - set(main["locations"])) == 2875
+    assert fig["layout"]["geo"]["projection"]["type"] == "conic equal area"
+    assert fig["layout"]["geo"]["projection"]["parallels"] == [25, 47]
+
+
+def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
+    body = {
+        "output": (
+            f"..{ids.MAP}.figure...{ids.NOTICE}.hidden...{ids.DEFINITION}.children..."
+            f"{ids.SUMMARY}.children...{ids.URL}.search.."
+        ),
+        "outputs": [
+            {"id": ids.MAP, "property": "figure"},
+            {"id": ids.NOTICE, "property": "hidden"},
+            {"id": ids.DEFINITION, "property": "children"},
+            {"id": ids.SUMMARY, "property": "children"},
+            {"id": ids.URL, "property": "search"},
+        ],
+        "inputs": [
+            {"id": ids.INDICATOR, "property": "value", "value": indicator},
+            {"id": ids.PERIOD, "property": "value", "value": period},
+            {"id": ids.SCHEME, "property": "value", "value": scheme},
+        ],
+        "state": [{"id": ids.LANG, "property": "value", "value": lang}],
+        "changedPropIds": [f"{ids.INDICATOR}.value"],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_indicator_switch_sends_values_only(client):
+    r = _update(client, "migrant")
+    assert r.status_code == 200
+    raw = r.data
+    payload = json.loads(raw)["response"]
+    patch = payload[ids.MAP]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    paths = {tuple(op["location"]) for op in patch["operations"]}
+    assert ("data", 0, "z") in paths and ("data", 0, "text") in paths
+    assert not any("geojson" in p or "locations" in p or "customdata" in p for p in paths)
+    assert len(raw) < 30_000 * 2  # uncompressed; gzip on the wire is far smaller
+    assert payload[ids.NOTICE]["hidden"] is False
+    assert "indicator=migrant" in payload[ids.URL]["search"]
+
+
+def test_classification_schemes(client):
+    for scheme in ("fisher_jenks", "equal_interval", "std_mean"):
+        assert _update(client, "left_behind", scheme=scheme).status_code == 200
+
+
+def test_every_indicator_renders(client, dash_app):
+    from geodata import indicators
+
+    for ind in indicators.all_indicators():
+        r = _update(client, ind.id, period="2026-H1")
+        assert r.status_code == 200, ind.id

@@ -1,0 +1,82 @@
+"""The national map as a person meets it: every county drawn, labelled synthetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+COUNT_JS = """() => Array.from(document.querySelectorAll('#map g.trace.choropleth')).map(
+  g => Array.from(g.querySelectorAll('path.choroplethlocation'))
+        .filter(p => (p.getAttribute('d') || '').length > 0).length)"""
+
+
+DRAWN_JS = """() => Array.from(document.querySelectorAll('#map g.trace.choropleth')).map(
+  g => Array.from(g.querySelectorAll('path.choroplethlocation'))
+        .filter(p => (p.getAttribute('d') || '').length > 0 && p.__data__)
+        .map(p => p.__data__.loc))"""
+
+
+def choose(page, dropdown_id: str, value: str) -> None:
+    """Pick an option of a Dash 4 dropdown as a user does: open it, click the option."""
+    page.locator(f"#{dropdown_id}").click()
+    page.locator(f'.dash-dropdown-option:has(input[value="{value}"])').first.click()
+
+
+def wait_for_map(page, minimum: int = 2800) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('#map path.choroplethlocation').length > {minimum}",
+        timeout=60_000,
+    )
+
+
+def test_map_draws_every_county_with_synthetic_notice(page, live_server, dash_app):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    counts = page.evaluate(COUNT_JS)
+    main, provinces, inset = counts
+    drawn = page.evaluate(DRAWN_JS)
+    # Every county of the layer is drawn: on the national frame or in the inset.
+    assert len(set(drawn[0]) | set(drawn[2])) == 2875
+    assert main == len(drawn[0]) == 2873
+    assert {"460301", "460302"} <= set(drawn[2])  # 西沙区, 南沙区 in the inset
+    assert provinces == 34
+    notice = page.locator("#synthetic-notice")
+    assert notice.is_visible() and "合成演示数据" in notice.inner_text()
+    assert page.locator("text=南海诸岛").count() >= 1
+    assert page.external_requests == []  # nothing leaves the machine
+    shot(page, "national-zh")
+
+
+def test_hover_shows_names_and_synthetic_label(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    box = page.locator("#map .main-svg").first.bounding_box()
+    # Hover over central China (dense counties) until a label shows.
+    for dx in range(0, 60, 6):
+        page.mouse.move(box["x"] + box["width"] * 0.62 + dx, box["y"] + box["height"] * 0.55)
+        page.wait_for_timeout(150)
+        if page.locator(".hoverlayer .hovertext").count():
+            break
+    text = page.locator(".hoverlayer .hovertext").first.text_content()
+    assert "合成演示数据" in text
+    assert "省" in text or "市" in text or "自治区" in text
+
+
+def test_indicator_switch_in_browser(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    before = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').data[0].z.slice(0, 50)"
+    )
+    choose(page, "indicator", "migrant")
+    page.wait_for_function("window.location.search.includes('indicator=migrant')", timeout=20_000)
+    page.wait_for_timeout(500)
+    after = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').data[0].z.slice(0, 50)"
+    )
+    assert before != after
+    assert page.locator("#map path.choroplethlocation").count() > 2800
+    shot(page, "national-migrant")
