@@ -84,10 +84,7 @@ def classify(
     else:
         distinct = np.unique(basis)
         kk = max(1, min(k, distinct.size))
-        if kk == 1:
-            bins = np.array([distinct[-1]])
-        else:
-            bins = _bins(scheme, basis, kk)
+        bins = np.array([distinct[-1]]) if kk == 1 else _bins(scheme, basis, kk)
     classes = np.full(v.shape, -1, dtype=int)
 
     idx = np.searchsorted(bins, v[finite], side="left")

