@@ -1,0 +1,52 @@
+"""Classification for maps: classes, missing values, legends."""
+
+from __future__ import annotations
+
+import mapclassify
+import numpy as np
+import pytest
+
+from geodata.classify import classify
+
+
+@pytest.fixture()
+def values():
+    return np.random.default_rng(3).gamma(2.0, 100.0, 2875)
+
+
+def test_quantiles_match_mapclassify(values):
+    ours = classify(values, "quantiles", 5)
+    ref = mapclassify.Quantiles(values, k=5)
+    assert np.allclose(ours.bins, ref.bins)
+    assert ours.classes.tolist() == ref.yb.tolist()
+    assert sum(ours.counts) == len(values)
+
+
+@pytest.mark.parametrize(
+    "scheme,cls",
+    [("fisher_jenks", mapclassify.FisherJenks), ("equal_interval", mapclassify.EqualInterval)],
+)
+def test_other_schemes_match_mapclassify(values, scheme, cls):
+    ours = classify(values, scheme, 5)
+    assert np.allclose(ours.bins, cls(values, k=5).bins)
+
+
+def test_missing_values_never_in_a_class():
+    c = classify([np.nan, 1, 2, np.nan, 3], "quantiles", 3)
+    assert c.classes.tolist()[0] == -1 and c.classes.tolist()[3] == -1
+    assert sum(c.counts) == 3
+
+
+def test_user_breaks_and_pooling():
+    c = classify([1, 5, 10, 20], "user", breaks=[4, 9])
+    assert c.bins == (4.0, 9.0, 20.0) and c.classes.tolist() == [0, 1, 2, 2]
+    pooled = classify([1, 2, 3], "equal_interval", 2, pool=np.array([0, 100]))
+    assert pooled.classes.tolist() == [0, 0, 0]
+    with pytest.raises(ValueError):
+        classify([1], "nonsense")
+
+
+def test_few_distinct_values_and_all_missing():
+    assert classify([7, 7, 7], "quantiles", 5).k == 1
+    empty = classify([np.nan, np.nan], "quantiles", 5)
+    assert empty.k == 0 and empty.classes.tolist() == [-1, -1]
