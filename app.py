@@ -113,11 +113,12 @@ def create_app(settings=None, *, prepare: bool = True):
     return app
 
 
-def _warm_imports(delay: float = 3.0) -> None:
+def _warm_imports(delay: float = 20.0) -> None:
     """Import the heavy analysis libraries after start-up, off the request path.
 
     mapclassify compiles numba kernels on import (about 4 s); doing it here means the
-    first change of classification does not pay for it, and start-up does not either.
+    first change of classification does not pay for it, and start-up does not either;
+    the delay keeps it clear of the first page loads.
     """
     import importlib
     import time

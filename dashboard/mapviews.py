@@ -38,8 +38,15 @@ class MapViews:
             self._static_parts = compute()
         return self._static_parts
 
-    def map_figure(self, indicator: str, period: str | None, scheme: str, lang: str):
-        """The full initial figure (geometry by URL)."""
+    def map_figure(self, indicator: str, period: str | None, scheme: str, lang: str) -> dict:
+        """The full initial figure (geometry by URL) as a plain dict, memoised."""
+        p = self.resolve_period(period)
+        return self._memo(
+            f"figure:{indicator}:{p}:{scheme}:{lang}",
+            lambda: self._map_figure(indicator, p, scheme, lang).to_plotly_json(),
+        )
+
+    def _map_figure(self, indicator: str, period: str | None, scheme: str, lang: str):
         from dashboard.figures import MapStyle, map_figure
 
         parts = self._static_map_parts()

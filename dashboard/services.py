@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard.i18n import fmt_number, t
 from dashboard.mapviews import MapViews
 from dashboard.settings import Settings
-from geodata import boundaries, demo, indicators, periods
+from geodata import boundaries, indicators, periods
 from geodata.classify import classify
 from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
@@ -86,6 +86,8 @@ class Atlas(MapViews):
 
     def load_demo(self) -> list[str]:
         """Generate and store the synthetic demo dataset (every period it makes)."""
+        from geodata import demo  # scipy.spatial etc.: only needed on first set-up
+
         data = demo.generate(self.layers.counties_full, seed=self.settings.demo_seed)
         done = []
         for period, df in data.children.groupby("period", sort=True):
