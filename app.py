@@ -51,6 +51,11 @@ def create_app(settings=None, *, prepare: bool = True):
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
+    import diskcache
+    from dash import DiskcacheManager
+
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    background = DiskcacheManager(diskcache.Cache(str(settings.cache_dir / "background")))
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -61,6 +66,7 @@ def create_app(settings=None, *, prepare: bool = True):
         serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,
+        background_callback_manager=background,
     )
     server = app.server
     server.config["SECRET_KEY"] = _secret_key(settings)
@@ -124,7 +130,15 @@ def _warm_imports(delay: float = 20.0) -> None:
     import time
 
     time.sleep(delay)
-    for name in ("mapclassify", "esda"):
+    for name in (
+        "mapclassify",
+        "esda",
+        "geodata.clusters",
+        "geodata.hotspots",
+        "geodata.coverage",
+        "geodata.access",
+        "geodata.siting",
+    ):
         try:
             importlib.import_module(name)
         except Exception:  # pragma: no cover - warming is best effort
@@ -193,6 +207,44 @@ def _cmd_geodata(args) -> int:
     return 0
 
 
+def _cmd_analyze(args) -> int:
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+    from geodata.analysis import AnalysisParams
+
+    params = AnalysisParams(
+        method=args.method,
+        indicator=args.indicator,
+        permutations=args.permutations,
+        seed=args.seed,
+        alpha=args.alpha,
+        fdr=args.fdr,
+        radius_km=args.radius_km,
+        k=args.k,
+    )
+    atlas = Atlas(Settings.from_env())
+    atlas.prepare()
+    try:
+        table = atlas.analysis_table(params, args.period)
+    except KeyError as exc:
+        raise ValueError(str(exc).strip("'\"")) from None
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False, encoding="utf-8-sig")
+    summary = table.attrs.get("summary")
+    synthetic = bool(table["synthetic"].any())
+    print(
+        f"wrote {len(table):,} counties to {out}" + (" (SYNTHETIC demo data)" if synthetic else "")
+    )
+    if summary:
+        print(json.dumps(summary, ensure_ascii=False))
+    if args.method == "mclp" and "sites" in table.attrs:
+        sites_out = out.with_name(out.stem + "-sites.csv")
+        table.attrs["sites"].to_csv(sites_out, encoding="utf-8-sig")
+        print(f"wrote chosen sites to {sites_out}")
+    return 0
+
+
 def _cmd_settings(args) -> int:
     from dashboard.settings import SETTINGS, markdown_table
 
@@ -219,6 +271,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--rebuild", action="store_true", help="ignore the cache")
     p.set_defaults(func=_cmd_geodata)
+    p = sub.add_parser("analyze", help="run a spatial analysis and write a CSV")
+    p.add_argument("--period", help="e.g. 2026-H1 (default: latest)")
+    p.add_argument("--indicator", default="left_behind")
+    p.add_argument(
+        "--method",
+        required=True,
+        choices=["lisa", "lisa_rate", "gistar", "coverage", "2sfca", "mclp"],
+    )
+    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--seed", type=int, default=20251123)
+    p.add_argument("--alpha", type=float, default=0.05)
+    p.add_argument("--fdr", action="store_true", help="false discovery rate correction")
+    p.add_argument("--radius-km", type=float, default=10.0)
+    p.add_argument("--k", type=int, default=20, help="new facilities to site (mclp)")
+    p.add_argument("--out", required=True, help="CSV file to write")
+    p.set_defaults(func=_cmd_analyze)
     p = sub.add_parser("settings", help="list settings and their environment variables")
     p.add_argument("--markdown", action="store_true")
     p.set_defaults(func=_cmd_settings)

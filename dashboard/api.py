@@ -12,6 +12,7 @@ import time
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 
 from geodata import indicators
+from geodata.analysis import AnalysisParams
 
 bp = Blueprint("atlas_api", __name__)
 _STARTED = time.time()
@@ -96,7 +97,10 @@ def data_csv():
     atlas = _atlas()
     period = request.args.get("period") or None
     try:
-        table = atlas.export_table(period)
+        params = analysis_params(request.args)
+        table = (
+            atlas.export_table(period) if params is None else atlas.analysis_table(params, period)
+        )
     except (KeyError, ValueError) as exc:
         return jsonify(error=str(exc).strip("'\"")), 404 if isinstance(exc, KeyError) else 400
     buf = io.StringIO()
@@ -107,6 +111,38 @@ def data_csv():
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
     return resp
+
+
+def analysis_params(args) -> AnalysisParams | None:
+    """Analysis parameters from a query string (``analysis=lisa&indicator=...``)."""
+    method = args.get("analysis")
+    if not method:
+        return None
+    indicator = args.get("indicator", "left_behind")
+    try:
+        indicators.get(indicator)
+    except KeyError as exc:  # a bad parameter is a 400, not a missing resource
+        raise ValueError(str(exc).strip("'\"")) from None
+
+    def num(name: str, cast, default):
+        raw = args.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            return cast(raw)
+        except ValueError:
+            raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+    return AnalysisParams(
+        method=method,
+        indicator=indicator,
+        permutations=num("permutations", int, 999),
+        seed=num("seed", int, 20251123),
+        alpha=num("alpha", float, 0.05),
+        fdr=args.get("fdr", "").lower() in ("1", "true", "yes"),
+        radius_km=num("radius_km", float, 10.0),
+        k=num("k", int, 20),
+    )
 
 
 @bp.get("/api/v1/indicators")

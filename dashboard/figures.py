@@ -186,6 +186,20 @@ def map_figure(
                 showlegend=False,
             )
         )
+    # Trace 4 (or 2 without inset): chosen sites of a siting analysis, empty until then.
+    traces.append(
+        go.Scattergeo(
+            lon=[],
+            lat=[],
+            text=[],
+            mode="markers",
+            name="sites",
+            geo="geo",
+            marker=dict(symbol="star", size=11, color="#006d2c", line=dict(color="white", width=1)),
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
     fig = go.Figure(traces)
     geo_common = dict(
         projection=dict(type="conic equal area", parallels=[25, 47], rotation=dict(lon=105)),

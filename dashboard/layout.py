@@ -9,6 +9,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.controls import controls
 from dashboard.components.map_card import map_card
+from dashboard.components.table_card import table_card
 from dashboard.i18n import t
 from dashboard.services import Atlas
 
@@ -69,7 +70,7 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
                 role="status",
             ),
             html.Main(
-                [controls(atlas, state), map_card(atlas, state)],
+                [controls(atlas, state), map_card(atlas, state), table_card(atlas, state)],
                 className="atlas-body",
             ),
             html.Footer(t("boundary_credit", lang), className="atlas-footer"),

@@ -71,32 +71,149 @@ class MapViews:
 
     def map_patch(self, patch, indicator: str, period: str | None, scheme: str, lang: str):
         """Fill a ``dash.Patch`` with the values of a new view (no geometry, no names)."""
+        mv = self.map_values(indicator, period, scheme, lang)
+        note = t("synthetic_short", lang) if mv.synthetic else ""
+        return self._patch(
+            patch,
+            mv.z,
+            mv.text,
+            mv.colours,
+            mv.tick_text,
+            mv.title,
+            mv.title.split("<br>")[0],
+            note,
+            sites=None,
+        )
+
+    def _patch(self, patch, z, text, colours, tick_text, title, label, note, sites):
         from dashboard.figures import stepped_colorscale, tick_positions
 
         parts = self._static_map_parts()
-        mv = self.map_values(indicator, period, scheme, lang)
-        k = len(mv.colours)
-        scale = stepped_colorscale(mv.colours)
-        label = mv.title.split("<br>")[0]
-        note = t("synthetic_short", lang) if mv.synthetic else ""
+        k = len(colours)
+        scale = stepped_colorscale(tuple(colours))
         hover = (
             "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
             f"{label}: %{{text}}<br><i>{note}</i><extra></extra>"
         )
-        subsets = [parts["main"], parts["inset"]]
-        for i, idx in enumerate(subsets):
-            z, text = [mv.z[j] for j in idx], [mv.text[j] for j in idx]
-            trace = patch["data"][0 if i == 0 else 2]
-            trace["z"] = z
-            trace["text"] = text
+        for trace_index, idx in ((0, parts["main"]), (2, parts["inset"])):
+            trace = patch["data"][trace_index]
+            trace["z"] = [z[j] for j in idx]
+            trace["text"] = [text[j] for j in idx]
             trace["colorscale"] = scale
             trace["zmax"] = max(k - 1, 0)
             trace["hovertemplate"] = hover
         bar = patch["data"][0]["colorbar"]
         bar["tickvals"] = tick_positions(k)
-        bar["ticktext"] = list(mv.tick_text)
-        bar["title"]["text"] = mv.title
+        bar["ticktext"] = list(tick_text)
+        bar["title"]["text"] = title
+        site = patch["data"][4]
+        site["lon"] = [] if sites is None else sites["lon"].round(4).tolist()
+        site["lat"] = [] if sites is None else sites["lat"].round(4).tolist()
+        site["text"] = [] if sites is None else sites["label"].tolist()
         return patch
+
+    def analysis_patch(
+        self, patch, params, period: str | None, lang: str, scheme: str = "quantiles"
+    ):
+        """Patch the map with an analysis result (categories or values)."""
+        from dashboard.figures import legend_labels, pick_colours
+        from dashboard.i18n import fmt_number
+        from geodata import analysis
+        from geodata.classify import classify
+
+        p = self.resolve_period(period)
+        result = self.analysis(params, p)
+        synthetic = self.is_synthetic(p)
+        note = t("synthetic_short", lang) if synthetic else ""
+        nd = t("no_data", lang)
+        sites = None
+        if params.method == "2sfca":
+            v = analysis.value_result(params, result)
+            cls = classify(v.to_numpy(), scheme, 5)
+            colours = pick_colours(max(cls.k, 1), "Blues")
+            reach = result["facilities_in_reach"]
+            near = result["nearest_facility_km"]
+            text = [
+                nd
+                if a != a
+                else (
+                    f"{a:,.2f} · {int(r):,} {'处' if lang == 'zh' else 'in reach'} · "
+                    f"{'最近' if lang == 'zh' else 'nearest'} {d:,.1f} km"
+                )
+                for a, r, d in zip(v, reach.fillna(0), near.fillna(float("nan")), strict=True)
+            ]
+            title = (
+                f"2SFCA 可达性（{params.radius_km:g} 公里）<br><sub>每千名留守儿童 · {p}</sub>"
+                if lang == "zh"
+                else f"2SFCA access ({params.radius_km:g} km)<br><sub>per 1,000 left-behind · {p}</sub>"
+            )
+            return self._patch(
+                patch,
+                cls.classes.tolist(),
+                text,
+                colours,
+                legend_labels(cls, nd, 2),
+                title,
+                title.split("<br>")[0],
+                note,
+                None,
+            )
+        cats = analysis.categories(params, result, lang)
+        labels = list(cats.labels)
+        detail = self._detail(params, result, lang)
+        text = [
+            nd if c < 0 else f"{labels[c]}{d}" for c, d in zip(cats.classes, detail, strict=True)
+        ]
+        counts = [int((cats.classes == i).sum()) for i in range(len(labels))]
+        ticks = [f"{nd} ({int((cats.classes == -1).sum()):,})"] + [
+            f"{lab} ({n:,})" for lab, n in zip(labels, counts, strict=True)
+        ]
+        title = f"{cats.title}<br><sub>{self._subtitle(params, p, lang)}</sub>"
+        if params.method == "mclp" and "sites" in result.attrs:
+            s = result.attrs["sites"].copy()
+            names = self.layers.counties_web["name_zh"]
+            s["label"] = [
+                (
+                    f"#{int(o)} {names.get(str(i), str(i))}: "
+                    f"{'新增覆盖' if lang == 'zh' else 'newly covers'} {fmt_number(n, lang)}"
+                )
+                for i, o, n in zip(s.index, s["order"], s["newly_covered"], strict=True)
+            ]
+            sites = s
+        return self._patch(
+            patch, cats.classes.tolist(), text, cats.colours, ticks, title, cats.title, note, sites
+        )
+
+    @staticmethod
+    def _detail(params, result, lang: str) -> list[str]:
+        m = params.method
+        if m in ("lisa", "lisa_rate"):
+            return [
+                f" · I={i:.2f}, p={p:.3f}" if p == p else ""
+                for i, p in zip(result["lisa_i"], result["lisa_p"], strict=True)
+            ]
+        if m == "gistar":
+            return [
+                f" · z={z:.2f}, p={p:.3f}" if p == p else ""
+                for z, p in zip(result["gi_z"], result["gi_p"], strict=True)
+            ]
+        if m == "coverage":
+            word = "缺口分" if lang == "zh" else "gap score"
+            return [f" · {word} {g:.2f}" if g == g else "" for g in result["gap_score"]]
+        return [""] * len(result)
+
+    @staticmethod
+    def _subtitle(params, period: str, lang: str) -> str:
+        zh = lang == "zh"
+        if params.method in ("lisa", "lisa_rate", "gistar"):
+            ind = indicators.get(params.indicator)
+            name = ind.name_zh if zh else ind.name_en
+            fdr = " · FDR" if params.fdr else ""
+            perm = f"{params.permutations} {'次置换' if zh else 'permutations'}"
+            return f"{name} · {perm} · α={params.alpha:g}{fdr} · {period}"
+        if params.method == "mclp":
+            return f"K={params.k} · {params.radius_km:g} {'公里' if zh else 'km'} · {period}"
+        return period
 
     def summary_text(self, indicator: str, period: str | None, lang: str) -> str:
         """One line: counties with data and the national total or median."""

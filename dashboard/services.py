@@ -74,6 +74,7 @@ class Atlas(MapViews):
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self.store.create_all()
             _ = self.layers
+            _ = self.weights  # built once (about 25 s) and kept beside the layer cache
             loaded = False
             if self.settings.load_demo and not self.store.periods("children"):
                 self.load_demo()
@@ -100,15 +101,114 @@ class Atlas(MapViews):
             done.append(period)
         return done
 
+    @cached_property
+    def weights(self):
+        from geodata.analysis import load_weights
+
+        return load_weights(self.layers)
+
+    def analysis(self, params, period: str | None = None) -> pd.DataFrame:
+        """Run (or fetch from the cache) one analysis method for a period."""
+        from geodata import analysis
+
+        p = self.resolve_period(period)
+
+        def compute() -> pd.DataFrame:
+            table = self.county_table(p)
+            values = None
+            if params.method in ("lisa", "gistar"):
+                values = self.indicator_values(params.indicator, p)
+            facilities = None
+            if params.method in ("2sfca", "mclp"):
+                facilities = self.facility_points(p)
+            return analysis.run(params, table, values, weights=self.weights, facilities=facilities)
+
+        return self._memo(f"analysis:{p}:{params.key()}", compute)
+
+    def analysis_table(self, params, period: str | None = None) -> pd.DataFrame:
+        """The export table with the analysis columns appended."""
+        base = self.export_table(period)
+        result = self.analysis(params, period)
+        out = base.join(result, how="left")
+        out.attrs.update(result.attrs)
+        return out
+
+    def params_for(self, mode, indicator, perms, seed, fdr, radius, k):
+        """AnalysisParams from the UI controls (None for the plain values map)."""
+        from geodata.analysis import AnalysisParams
+
+        if mode in (None, "values"):
+            return None
+
+        def val(x, default, cast):
+            try:
+                return cast(x) if x not in (None, "") else default
+            except (TypeError, ValueError):
+                return default
+
+        return AnalysisParams(
+            method=mode,
+            indicator=indicator,
+            permutations=val(perms, 999, int),
+            seed=val(seed, 20251123, int),
+            fdr=bool(fdr),
+            radius_km=val(radius, 10.0, float),
+            k=val(k, 20, int),
+        )
+
+    def mode_table(self, mode, params, indicator, period, lang):
+        """(rowData, columnDefs, note) for the table under the map."""
+        from dashboard import analysis_views as av
+
+        names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
+        if params is None:
+            values = self.indicator_values(indicator, period)
+            table = av.table_for("values", pd.DataFrame(), names, values, lang)
+        else:
+            table = av.table_for(params.method, self.analysis(params, period), names, None, lang)
+        rows, defs = av.grid_payload(table, lang)
+        return rows, defs, av.note(mode or "values", lang)
+
+    def mode_summary(self, mode, params, period, lang) -> str:
+        """One line after 'Done' (the MCLP result in children)."""
+        if params is None or params.method != "mclp":
+            return ""
+        s = self.analysis(params, period).attrs.get("summary", {})
+        if not s:
+            return ""
+        if lang == "zh":
+            return (
+                f" · 新增覆盖 {s['newly_covered']:,.0f} 名留守儿童；覆盖率 "
+                f"{s['share_before']:.1%} → {s['share_after']:.1%}（{s['sites']} 处）"
+            )
+        return (
+            f" · newly covers {s['newly_covered']:,.0f} left-behind children; coverage "
+            f"{s['share_before']:.1%} → {s['share_after']:.1%} ({s['sites']} sites)"
+        )
+
     # --- caching --------------------------------------------------------------------
     def stamp(self) -> str:
         """Changes whenever any active dataset changes (part of every cache key)."""
         return self.store.stamp()
 
+    @cached_property
+    def code_version(self) -> str:
+        """Hash of the code that shapes cached results: a code change never meets a
+        result cached by older code (the file cache outlives restarts)."""
+        import hashlib
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent.parent
+        h = hashlib.sha256()
+        for folder in ("geodata", "dashboard"):
+            for path in sorted((root / folder).rglob("*.py")):
+                h.update(path.read_bytes())
+        return h.hexdigest()[:10]
+
     def _memo(self, key: str, fn):
         if self.cache is None:
             return fn()
-        full = f"atlas:{self.stamp()}:{key}"
+        full = f"atlas:{self.code_version}:{self.stamp()}:{key}"
         hit = self.cache.get(full)
         if hit is not None:
             return hit

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def register(app, atlas) -> None:
+    from dashboard.callbacks import analysis as analysis_callbacks
     from dashboard.callbacks import map as map_callbacks
 
     map_callbacks.register(app, atlas)
+    analysis_callbacks.register(app, atlas)

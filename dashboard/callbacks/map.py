@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Input, Output, Patch, State
+from dash import Input, Output, Patch, State, no_update
 
 from dashboard import ids
 from dashboard.components.controls import definition
@@ -22,10 +22,16 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PERIOD, "value"),
         Input(ids.SCHEME, "value"),
         State(ids.LANG, "value"),
+        State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
-    def update_map(indicator, period, scheme, lang):
-        patch = atlas.map_patch(Patch(), indicator, period, scheme, lang)
+    def update_map(indicator, period, scheme, lang, mode):
+        # In an analysis mode the analysis callback redraws the map.
+        patch = (
+            atlas.map_patch(Patch(), indicator, period, scheme, lang)
+            if mode in (None, "values")
+            else no_update
+        )
         query = "?" + urlencode(
             {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
         )

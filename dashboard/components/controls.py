@@ -84,6 +84,76 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                 ]
             ),
             html.Div(id=ids.SUMMARY, className="atlas-summary"),
+            analysis_controls(state),
         ],
         className="atlas-controls",
+    )
+
+
+MODES = [
+    ("values", "指标数值", "Indicator values"),
+    ("lisa", "聚类（局部莫兰指数）", "Clusters (Local Moran's I)"),
+    ("lisa_rate", "比率聚类（经验贝叶斯）", "Rate clusters (Empirical Bayes)"),
+    ("gistar", "热点（Getis-Ord Gi*）", "Hot spots (Getis-Ord Gi*)"),
+    ("coverage", "需求与覆盖（双变量）", "Need vs coverage (bivariate)"),
+    ("2sfca", "可达性（两步移动搜索法）", "Access (2SFCA)"),
+    ("mclp", "新设施选址（最大覆盖）", "Where to build next (MCLP)"),
+]
+
+
+def analysis_controls(state: dict) -> html.Div:
+    """Map mode and the parameters of the analysis methods."""
+    lang = state["lang"]
+    zh = lang == "zh"
+
+    def num(id_, label, value, lo, hi, step):
+        return html.Div(
+            [
+                html.Label(label, htmlFor=id_),
+                dcc.Input(
+                    id=id_,
+                    type="number",
+                    value=value,
+                    min=lo,
+                    max=hi,
+                    step=step,
+                    debounce=True,
+                    style={"width": "100%"},
+                ),
+            ],
+            className="param",
+        )
+
+    return html.Div(
+        [
+            html.Label("地图内容" if zh else "Map shows", htmlFor=ids.MODE),
+            dcc.Dropdown(
+                id=ids.MODE,
+                value=state.get("mode", "values"),
+                clearable=False,
+                options=[{"label": z if zh else e, "value": v} for v, z, e in MODES],
+            ),
+            html.Div(
+                [
+                    num(ids.PERMUTATIONS, "置换次数" if zh else "Permutations", 999, 99, 9999, 1),
+                    num(ids.SEED, "随机种子" if zh else "Seed", 20251123, 0, 2**31 - 1, 1),
+                    num(ids.RADIUS, "服务半径（公里）" if zh else "Radius (km)", 10, 1, 500, 1),
+                    num(ids.K, "新增设施数 K" if zh else "New sites K", 20, 1, 200, 1),
+                ],
+                className="params-grid",
+            ),
+            dcc.Checklist(
+                id=ids.FDR,
+                value=[],
+                options=[
+                    {
+                        "label": "错误发现率校正 (FDR)" if zh else "False discovery rate (FDR)",
+                        "value": "fdr",
+                    }
+                ],
+            ),
+            html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status", role="status"),
+            html.Div(id=ids.ANALYSIS_NOTE, className="definition"),
+        ],
+        className="analysis-controls",
     )

@@ -1,0 +1,68 @@
+"""Analysis map modes: run as background callbacks with progress, results cached."""
+
+from __future__ import annotations
+
+import time
+
+from dash import Input, Output, Patch, State, callback_context, no_update
+
+from dashboard import ids
+from dashboard.services import Atlas
+
+
+def register(app, atlas: Atlas) -> None:
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Output(ids.ANALYSIS_NOTE, "children"),
+        Output(ids.ANALYSIS_TABLE, "rowData"),
+        Output(ids.ANALYSIS_TABLE, "columnDefs"),
+        Input(ids.MODE, "value"),
+        Input(ids.PERMUTATIONS, "value"),
+        Input(ids.SEED, "value"),
+        Input(ids.FDR, "value"),
+        Input(ids.RADIUS, "value"),
+        Input(ids.K, "value"),
+        Input(ids.INDICATOR, "value"),
+        Input(ids.PERIOD, "value"),
+        State(ids.SCHEME, "value"),
+        State(ids.LANG, "value"),
+        background=True,
+        progress=Output(ids.ANALYSIS_STATUS, "children"),
+        running=[(Output(ids.MODE, "disabled"), True, False)],
+        interval=250,
+        prevent_initial_call=True,
+    )
+    def run_analysis(
+        set_progress, mode, perms, seed, fdr, radius, k, indicator, period, scheme, lang
+    ):
+        started = time.perf_counter()
+        trigger = (callback_context.triggered_id or "") if callback_context else ""
+        if mode == "values" and trigger not in (ids.MODE,):
+            # The values callback redraws the map; only refresh the side table here.
+            rows, defs, note = atlas.mode_table("values", None, indicator, period, lang)
+            return no_update, note, rows, defs
+        set_progress("计算中…" if lang == "zh" else "Computing…")
+        try:
+            params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
+            if params is None:
+                patch = atlas.map_patch(Patch(), indicator, period, scheme, lang)
+            else:
+                patch = atlas.analysis_patch(Patch(), params, period, lang, scheme)
+            rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang)
+        except (ValueError, KeyError) as exc:
+            set_progress(
+                ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
+            )
+            return no_update, no_update, no_update, no_update
+        seconds = time.perf_counter() - started
+        set_progress(
+            f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s"
+            + atlas.mode_summary(mode, params, period, lang)
+        )
+        # Background results are pickled through diskcache, which a Patch object does not
+        # survive; its JSON form is what the renderer applies anyway.
+        if mode == "coverage":
+            from dashboard.components.bivariate import bivariate_grid
+
+            note = [note, bivariate_grid(lang)]
+        return patch.to_plotly_json(), note, rows, defs
