@@ -1697,8 +1697,15 @@ def _resolve_counties(
         unknown = live & (status == "unknown") & ~notcode
         R.add(unknown, "rejected", "unknown_code",
               lambda i: f"unknown code {norm[i]}: {notes[i]}", mf["code"], code_s)  # fmt: skip
-        R.add(live & (status == "no_polygon"), "rejected", "no_polygon",
-              lambda i: f"no_polygon: {notes[i]}", mf["code"], code_s)  # fmt: skip
+        nopoly = live & (status == "no_polygon")
+        overlaps = {}
+        for code in {str(norm[i]) for i in np.flatnonzero(nopoly)}:
+            cands = registry.resolve(code).candidates
+            overlaps[code] = (
+                f" (it overlaps {', '.join(_label(registry, c) for c in cands)})" if cands else ""
+            )
+        R.add(nopoly, "rejected", "no_polygon",
+              lambda i: f"no_polygon: {notes[i]}{overlaps[str(norm[i])]}", mf["code"], code_s)  # fmt: skip
     if name_s is not None:
         lookups: dict[tuple[str, str, str], list[str]] = {}
 

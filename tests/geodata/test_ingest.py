@@ -518,8 +518,11 @@ def test_unknown_code_and_no_polygon(registry):
         ["abc", "", "1"],
         ["653228", "和康县", "1"],  # created 2024, not in the boundary layer
         ["=cmd()", "", "1"],
+        ["500157", "两江新区", "1"],  # spans two layer units
     ]
     rep = run(csv_bytes(rows), registry)
+    assert rep.problems[-1]["rule"] == "no_polygon"
+    assert "overlaps 500105 重庆市江北区, 500112 重庆市渝北区" in rep.problems.pop()["reason"]
     assert rules(rep) == [
         (2, "unknown_code"),
         (3, "unknown_code"),
@@ -937,3 +940,21 @@ def test_50mb_csv(registry, tmp_path):
     print(f"\n50 MB CSV: {rep.rows_total} rows, read {t1 - t0:.1f} s, validate {t2 - t1:.1f} s")
     assert rep.rows_imported == len(codes)
     assert rep.rows_rejected == rep.rows_total - len(codes)  # every repeat is a duplicate
+
+
+def test_xlsx_dates_and_merged_province_cells(registry, tmp_path):
+    import datetime as dt
+
+    rows = [
+        ["省份", "县区", "留守儿童", "统计时间"],
+        ["北京市", "东城区", 5, dt.datetime(2025, 6, 30)],
+        [None, "西城区", 6, dt.date(2025, 3, 31)],  # merged province cell: read as empty
+        [None, "海淀区", 7, dt.datetime(2025, 12, 31)],
+    ]
+    path = tmp_path / "d.xlsx"
+    xlsx_bytes({"s": rows}, path)
+    raw = read_table(path)
+    assert raw.body[3].tolist() == ["2025-06-30", "2025-03-31", "2025-12-31"]
+    rep = check(validate(raw, None, "children", P, registry))
+    assert rep.data["code"].tolist() == ["110101", "110102"]
+    assert rules(rep) == [(4, "other_period")]
