@@ -845,9 +845,12 @@ def test_import_file_from_bytes_and_facilities(registry, store, tmp_path, grid_c
                       period=P, raw_dir=tmp_path / "raw", counties=grid_counties)  # fmt: skip
     check(rep)
     assert rep.dataset_version == 1
-    pts = store.facility_points(P) if hasattr(store, "facility_points") else None
-    if pts is not None:
-        assert len(pts) == 2
+    counts, pts = store.facilities(P)
+    assert sorted(pts["name"]) == ["a", "b"] and set(pts["code"]) == {"110101"}
+    assert counts[["code", "children_homes", "activity_centres"]].values.tolist() == [
+        ["110101", 1.0, 1.0]
+    ]
+    assert not counts["synthetic"].any()
 
 
 def test_dry_run_and_unreadable_write_nothing(registry, store, tmp_path):
