@@ -129,6 +129,7 @@ class Atlas(MapViews):
         """The export table with the analysis columns appended."""
         base = self.export_table(period)
         result = self.analysis(params, period)
+        result = result.drop(columns=[c for c in result.columns if c in base.columns])
         out = base.join(result, how="left")
         out.attrs.update(result.attrs)
         return out

@@ -55,3 +55,29 @@ def test_bad_setting_is_a_clear_error(tmp_path):
     )
     assert out.returncode == 2
     assert "PORT" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_analyze_writes_csv(tmp_path, layers):
+    data = make_data_dir(tmp_path, layers)
+    out = tmp_path / "out" / "mclp.csv"
+    r = run(
+        ["analyze", "--method", "mclp", "--k", "5", "--radius-km", "10", "--out", str(out)], data
+    )
+    assert r.returncode == 0, r.stderr
+    assert "SYNTHETIC" in r.stdout and '"sites": 5' in r.stdout
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.startswith("period,code,") and "covered_after" in text.splitlines()[0]
+    assert (tmp_path / "out" / "mclp-sites.csv").is_file()
+    bad = run(
+        [
+            "analyze",
+            "--method",
+            "lisa_rate",
+            "--indicator",
+            "children",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        data,
+    )
+    assert bad.returncode == 2 and "rate" in bad.stderr and "Traceback" not in bad.stderr

@@ -16,6 +16,7 @@ def register(app, atlas: Atlas) -> None:
         Output(ids.ANALYSIS_NOTE, "children"),
         Output(ids.ANALYSIS_TABLE, "rowData"),
         Output(ids.ANALYSIS_TABLE, "columnDefs"),
+        Output(ids.ANALYSIS_RESULT, "children"),
         Input(ids.MODE, "value"),
         Input(ids.PERMUTATIONS, "value"),
         Input(ids.SEED, "value"),
@@ -28,6 +29,7 @@ def register(app, atlas: Atlas) -> None:
         State(ids.LANG, "value"),
         background=True,
         progress=Output(ids.ANALYSIS_STATUS, "children"),
+        progress_default="",
         running=[(Output(ids.MODE, "disabled"), True, False)],
         interval=250,
         prevent_initial_call=True,
@@ -40,7 +42,7 @@ def register(app, atlas: Atlas) -> None:
         if mode == "values" and trigger not in (ids.MODE,):
             # The values callback redraws the map; only refresh the side table here.
             rows, defs, note = atlas.mode_table("values", None, indicator, period, lang)
-            return no_update, note, rows, defs
+            return no_update, note, rows, defs, ""
         set_progress("计算中…" if lang == "zh" else "Computing…")
         try:
             params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
@@ -50,14 +52,11 @@ def register(app, atlas: Atlas) -> None:
                 patch = atlas.analysis_patch(Patch(), params, period, lang, scheme)
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang)
         except (ValueError, KeyError) as exc:
-            set_progress(
-                ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
-            )
-            return no_update, no_update, no_update, no_update
+            message = ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
+            return no_update, no_update, no_update, no_update, message
         seconds = time.perf_counter() - started
-        set_progress(
-            f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s"
-            + atlas.mode_summary(mode, params, period, lang)
+        done = f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s" + atlas.mode_summary(
+            mode, params, period, lang
         )
         # Background results are pickled through diskcache, which a Patch object does not
         # survive; its JSON form is what the renderer applies anyway.
@@ -65,4 +64,4 @@ def register(app, atlas: Atlas) -> None:
             from dashboard.components.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
-        return patch.to_plotly_json(), note, rows, defs
+        return patch.to_plotly_json(), note, rows, defs, done

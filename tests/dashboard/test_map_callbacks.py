@@ -28,7 +28,8 @@ def _layout_figure(client):
 
 def test_initial_figure_references_geometry_by_url(client):
     fig = _layout_figure(client)
-    main, borders, inset, maritime = fig["data"]
+    main, borders, inset, maritime, sites = fig["data"]
+    assert sites["lon"] == [] and sites["type"] == "scattergeo"
     assert isinstance(main["geojson"], str) and main["geojson"].startswith("/geo/")
     assert isinstance(borders["geojson"], str)
     assert len(main["locations"]) + len(set(inset["locations"]) - set(main["locations"])) == 2875
@@ -54,7 +55,10 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
             {"id": ids.PERIOD, "property": "value", "value": period},
             {"id": ids.SCHEME, "property": "value", "value": scheme},
         ],
-        "state": [{"id": ids.LANG, "property": "value", "value": lang}],
+        "state": [
+            {"id": ids.LANG, "property": "value", "value": lang},
+            {"id": ids.MODE, "property": "value", "value": "values"},
+        ],
         "changedPropIds": [f"{ids.INDICATOR}.value"],
     }
     return client.post("/_dash-update-component", json=body)

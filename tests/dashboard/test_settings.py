@@ -14,15 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_defaults_and_env():
     s = Settings.from_env(env={})
     assert s.port == 8050 and s.host == "127.0.0.1" and s.default_lang == "zh"
-    s = Settings.from_env(env={"PORT": "9000", "HOST": "0.0.0.0", "ATLAS_DEBUG": "yes",
-                               "ATLAS_DATA_DIR": "/tmp/atlas"})
+    s = Settings.from_env(
+        env={
+            "PORT": "9000",
+            "HOST": "0.0.0.0",
+            "ATLAS_DEBUG": "yes",
+            "ATLAS_DATA_DIR": "/tmp/atlas",
+        }
+    )
     assert s.port == 9000 and s.host == "0.0.0.0" and s.debug is True
     assert s.db_url == "sqlite:////tmp/atlas/atlas.sqlite"
     assert Settings.from_env(env={"DATABASE_URL": "postgresql://x/y"}).db_url == "postgresql://x/y"
 
 
-@pytest.mark.parametrize("env", [{"PORT": "eighty"}, {"ATLAS_DEBUG": "maybe"},
-                                 {"ATLAS_LANG": "fr"}])
+@pytest.mark.parametrize(
+    "env", [{"PORT": "eighty"}, {"ATLAS_DEBUG": "maybe"}, {"ATLAS_LANG": "fr"}]
+)
 def test_bad_values_name_the_variable(env):
     with pytest.raises(ValueError, match=next(iter(env))):
         Settings.from_env(env=env)

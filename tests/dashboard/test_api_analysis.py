@@ -1,0 +1,113 @@
+"""Analysis through the API, the CLI and the service cache (real layer, demo data)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from geodata import analysis
+from geodata.analysis import AnalysisParams
+
+
+def _rows(resp):
+    assert resp.status_code == 200, resp.data[:300]
+    return list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
+
+
+def test_lisa_columns(client):
+    rows = _rows(
+        client.get(
+            "/api/v1/data.csv?period=2026-H1&indicator=left_behind"
+            "&analysis=lisa&permutations=199&seed=7"
+        )
+    )
+    assert len(rows) == 2875
+    assert {"lisa_i", "lisa_p", "lisa_cluster", "synthetic"} <= set(rows[0])
+    clusters = {r["lisa_cluster"] for r in rows}
+    assert clusters <= {"HH", "LL", "HL", "LH", "ns", ""}
+    assert {"HH", "LL", "ns"} <= clusters  # the demo data are spatially clustered
+    ps = [float(r["lisa_p"]) for r in rows if r["lisa_p"]]
+    assert min(ps) >= 1 / 200 and max(ps) <= 1
+
+
+def test_same_seed_same_answer_other_seed_differs(client):
+    url = "/api/v1/data.csv?analysis=lisa&permutations=99&seed={}"
+    a = [r["lisa_p"] for r in _rows(client.get(url.format(1)))]
+    b = [r["lisa_p"] for r in _rows(client.get(url.format(1)))]
+    c = [r["lisa_p"] for r in _rows(client.get(url.format(2)))]
+    assert a == b and a != c
+
+
+def test_gistar_bins(client):
+    rows = _rows(client.get("/api/v1/data.csv?analysis=gistar&permutations=199&indicator=migrant"))
+    bins = {int(float(r["gi_bin"])) for r in rows if r["gi_bin"]}
+    assert bins <= set(range(-3, 4)) and 3 in bins and -3 in bins
+    assert {"gi_z", "gi_p"} <= set(rows[0])
+
+
+def test_coverage_columns(client):
+    rows = _rows(client.get("/api/v1/data.csv?analysis=coverage"))
+    for col in (
+        "facilities_per_1000",
+        "directors_per_1000",
+        "children_per_facility",
+        "gap_score",
+        "bivariate",
+    ):
+        assert col in rows[0]
+    labels = {r["bivariate"] for r in rows if r["bivariate"]}
+    assert labels <= {f"{c}-{n}" for c in (1, 2, 3) for n in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(
+    "query,fragment",
+    [
+        ("analysis=magic", "unknown method"),
+        ("analysis=lisa&permutations=lots", "permutations"),
+        ("analysis=lisa&indicator=nope", "nope"),
+        ("analysis=mclp&k=0", "k must"),
+        ("analysis=lisa_rate&indicator=children", "rate"),
+    ],
+)
+def test_bad_parameters_are_400(client, query, fragment):
+    r = client.get("/api/v1/data.csv?" + query)
+    assert r.status_code == 400 and fragment in r.get_json()["error"]
+
+
+def test_repeated_requests_hit_the_cache(dash_app, monkeypatch):
+    atlas = dash_app.atlas
+    calls = []
+    real = analysis.run
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(analysis, "run", counting)
+    params = AnalysisParams(method="gistar", permutations=99, seed=11)
+    first = atlas.analysis(params, "2025-H2")
+    second = atlas.analysis(params, "2025-H2")
+    assert len(calls) == 1 and first.equals(second)
+
+
+def test_mclp_and_2sfca_through_the_service(dash_app):
+    atlas = dash_app.atlas
+    res = atlas.analysis(AnalysisParams(method="mclp", k=5, radius_km=10), "2026-H1")
+    s = res.attrs["summary"]
+    assert s["sites"] <= 5 and s["share_after"] >= s["share_before"]
+    assert s["newly_covered"] > 0 and s["status"] in ("optimal", "feasible")
+    assert int(res["site_order"].notna().sum()) == s["sites"]
+    acc = atlas.analysis(AnalysisParams(method="2sfca", radius_km=10), "2026-H1")
+    assert acc["access_per_1000"].notna().sum() > 2500
+    assert (acc["nearest_facility_km"].dropna() >= 0).all()
+
+
+def test_weights_join_every_island(dash_app):
+    w = dash_app.atlas.weights
+    assert min(len(v) for v in w.neighbours.values()) >= 1
+    names = {j.island_name for j in w.joins}
+    # The seven islands of the layer (docs/methods.md), each linked to its nearest county.
+    assert {"长海县", "岱山县", "金门县", "南澳县", "西沙区", "南沙区", "台湾省"} <= names
+    assert all(j.distance_km > 0 for j in w.joins)

@@ -1,0 +1,44 @@
+"""Analysis map modes in the browser: background run, progress, legend, table."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import shot
+from tests.e2e.test_map_page import choose, wait_for_map
+
+pytestmark = pytest.mark.e2e
+
+
+def run_mode(page, mode: str) -> str:
+    page.evaluate("document.getElementById('analysis-result').innerText = ''")
+    choose(page, "map-mode", mode)
+    page.wait_for_function(
+        "document.getElementById('analysis-result').innerText.match(/完成|无法/)", timeout=120_000
+    )
+    page.wait_for_timeout(500)
+    return page.inner_text("#analysis-result")
+
+
+def test_cluster_and_bivariate_modes(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    status = run_mode(page, "lisa")
+    assert "完成" in status
+    assert page.locator("#map path.choroplethlocation").count() > 2800
+    assert page.locator("#map text", has_text="高-高聚集").count() >= 1
+    assert page.locator("#analysis-table .ag-row").count() >= 5
+    shot(page, "mode-lisa")
+    status = run_mode(page, "coverage")
+    assert page.locator("#bivariate-legend .bv-cell").count() == 9
+    shot(page, "mode-coverage")
+
+
+def test_siting_mode_draws_sites(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    status = run_mode(page, "mclp")
+    assert "新增覆盖" in status
+    n = page.evaluate("document.querySelector('#map .js-plotly-plot').data[4].lon.length")
+    assert n > 0
+    shot(page, "mode-mclp")
