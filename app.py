@@ -245,6 +245,37 @@ def _cmd_analyze(args) -> int:
     return 0
 
 
+def _cmd_import(args) -> int:
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+    from geodata.ingest import import_file
+
+    settings = Settings.from_env()
+    atlas = Atlas(settings)
+    atlas.prepare()
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    report = import_file(
+        atlas.store, atlas.registry, path, kind=args.kind, period=args.period,
+        dry_run=args.dry_run, created_by=args.user, counties=atlas.layers.counties_full,
+        raw_dir=settings.upload_dir, filename=path.name, sheet=args.sheet, datum=args.datum,
+    )
+    info = report.to_json()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, default=str))
+    else:
+        print(f"{path.name}: {info['rows_total']:,} rows: {info['rows_imported']:,} imported, "
+              f"{info['rows_skipped']:,} skipped, {info['rows_rejected']:,} rejected"
+              + (" (dry run: nothing written)" if args.dry_run else
+                 f"; dataset version {info.get('dataset_version')}"))
+        for p in info["problems"][:50]:
+            print(f"  row {p['row']}: {p.get('column') or '-'}: {p['reason']}")
+        if len(info["problems"]) > 50:
+            print(f"  ... {len(info['problems']) - 50:,} more problems (use --json)")
+    return 0
+
+
 def _cmd_settings(args) -> int:
     from dashboard.settings import SETTINGS, markdown_table
 
@@ -287,6 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--k", type=int, default=20, help="new facilities to site (mclp)")
     p.add_argument("--out", required=True, help="CSV file to write")
     p.set_defaults(func=_cmd_analyze)
+    p = sub.add_parser("import", help="import a CSV/XLSX of child counts or facilities")
+    p.add_argument("file")
+    p.add_argument("--kind", required=True, choices=["children", "facilities"])
+    p.add_argument("--period", help="half-year such as 2025-H1 (or a period column)")
+    p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--sheet", help="XLSX sheet name (default: first non-empty)")
+    p.add_argument("--datum", default="wgs84", choices=["wgs84", "gcj02", "bd09"],
+                   help="coordinate datum of facility points")
+    p.add_argument("--user", default=None, help="recorded as the uploader")
+    p.set_defaults(func=_cmd_import)
     p = sub.add_parser("settings", help="list settings and their environment variables")
     p.add_argument("--markdown", action="store_true")
     p.set_defaults(func=_cmd_settings)

@@ -81,3 +81,43 @@ def test_analyze_writes_csv(tmp_path, layers):
         data,
     )
     assert bad.returncode == 2 and "rate" in bad.stderr and "Traceback" not in bad.stderr
+
+
+MESSY = (
+    "2025年上半年留守儿童统计表\n"
+    "区划代码,县区,儿童总数,留守儿童,流动儿童\n"
+    "110101,东城区,45000,40,27000\n"
+    "156410381000,偃师市,80000,3100,2500\n"
+    "合计,,125000,3140,29500\n"
+    "999999,不存在县,10,1,1\n"
+    "110102,西城区,abc,5,5\n"
+)
+
+
+def test_import_json_report_and_commit(tmp_path, layers):
+    data = make_data_dir(tmp_path, layers)
+    f = tmp_path / "messy.csv"
+    f.write_bytes(MESSY.encode("gb18030"))
+    r = run(
+        ["import", str(f), "--kind", "children", "--period", "2025-H1", "--dry-run", "--json"], data
+    )
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["rows_total"] == 5
+    assert rep["rows_total"] == rep["rows_imported"] + rep["rows_skipped"] + rep["rows_rejected"]
+    assert rep["rows_imported"] == 2 and rep["rows_skipped"] == 1 and rep["rows_rejected"] == 2
+    assert rep["codes_remapped"] == {"410381": "410307"}
+    assert {p["row"] for p in rep["problems"]} == {5, 6, 7}
+    assert rep["dataset_version"] is None
+    r = run(["import", str(f), "--kind", "children", "--period", "2025-H1", "--json"], data)
+    assert json.loads(r.stdout)["dataset_version"] == 1
+    assert list((data / "uploads").iterdir())  # the raw file is kept
+
+
+def test_import_unreadable_file_is_one_line_error(tmp_path, layers):
+    data = make_data_dir(tmp_path, layers)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    r = run(["import", str(bad), "--kind", "children", "--period", "2025-H1"], data)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
