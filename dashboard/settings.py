@@ -78,6 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Load the synthetic demo data when the database has no children data.",
         bool,
     ),
+    Setting(
+        "session_hours",
+        "ATLAS_SESSION_HOURS",
+        8,
+        "Hours a sign-in lasts before the user must sign in again.",
+        int,
+    ),
 )
 
 
@@ -112,6 +119,7 @@ class Settings:
     simplify_tolerance: float = 0.01
     demo_seed: int = 20251123
     load_demo: bool = True
+    session_hours: int = 8
     extra: dict = field(default_factory=dict)
 
     @classmethod
