@@ -224,8 +224,9 @@ def _cmd_analyze(args) -> int:
     )
     atlas = Atlas(Settings.from_env())
     atlas.prepare()
+    candidates = _read_candidates(args.candidates) if args.candidates else None
     try:
-        table = atlas.analysis_table(params, args.period)
+        table = atlas.analysis_table(params, args.period, candidates=candidates)
     except KeyError as exc:
         raise ValueError(str(exc).strip("'\"")) from None
     out = Path(args.out)
@@ -257,23 +258,66 @@ def _cmd_import(args) -> int:
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
     report = import_file(
-        atlas.store, atlas.registry, path, kind=args.kind, period=args.period,
-        dry_run=args.dry_run, created_by=args.user, counties=atlas.layers.counties_full,
-        raw_dir=settings.upload_dir, filename=path.name, sheet=args.sheet, datum=args.datum,
+        atlas.store,
+        atlas.registry,
+        path,
+        kind=args.kind,
+        period=args.period,
+        dry_run=args.dry_run,
+        created_by=args.user,
+        counties=atlas.layers.counties_full,
+        raw_dir=settings.upload_dir,
+        filename=path.name,
+        sheet=args.sheet,
+        datum=args.datum,
     )
     info = report.to_json()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, default=str))
     else:
-        print(f"{path.name}: {info['rows_total']:,} rows: {info['rows_imported']:,} imported, "
-              f"{info['rows_skipped']:,} skipped, {info['rows_rejected']:,} rejected"
-              + (" (dry run: nothing written)" if args.dry_run else
-                 f"; dataset version {info.get('dataset_version')}"))
+        print(
+            f"{path.name}: {info['rows_total']:,} rows: {info['rows_imported']:,} imported, "
+            f"{info['rows_skipped']:,} skipped, {info['rows_rejected']:,} rejected"
+            + (
+                " (dry run: nothing written)"
+                if args.dry_run
+                else f"; dataset version {info.get('dataset_version')}"
+            )
+        )
         for p in info["problems"][:50]:
             print(f"  row {p['row']}: {p.get('column') or '-'}: {p['reason']}")
         if len(info["problems"]) > 50:
             print(f"  ... {len(info['problems']) - 50:,} more problems (use --json)")
     return 0
+
+
+def _read_candidates(path: str):
+    """Candidate sites for MCLP: a CSV with lon, lat and an optional id column."""
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    cols = {c.lower().strip(): c for c in df.columns}
+    lon = next((cols[c] for c in ("lon", "lng", "longitude", "经度") if c in cols), None)
+    lat = next((cols[c] for c in ("lat", "latitude", "纬度") if c in cols), None)
+    if lon is None or lat is None:
+        raise ValueError(f"{path}: candidate file needs lon and lat columns")
+    ident = next((cols[c] for c in ("id", "site", "name", "名称") if c in cols), None)
+    out = pd.DataFrame(
+        {
+            "lon": pd.to_numeric(df[lon], errors="coerce"),
+            "lat": pd.to_numeric(df[lat], errors="coerce"),
+        }
+    )
+    bad = out.index[
+        out.isna().any(axis=1) | ~out["lon"].between(73, 136) | ~out["lat"].between(3, 54)
+    ]
+    if len(bad):
+        raise ValueError(
+            f"{path}: rows {', '.join(str(i + 2) for i in bad[:10])} have no "
+            "valid WGS-84 lon/lat in China"
+        )
+    out.index = df[ident].astype(str) if ident else [f"site-{i + 1}" for i in range(len(df))]
+    return out
 
 
 def _cmd_settings(args) -> int:
@@ -308,8 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--method",
         required=True,
-        choices=["lisa", "lisa_rate", "gistar", "coverage", "2sfca", "mclp"],
+        choices=["lisa", "lisa_rate", "gistar", "coverage", "2sfca", "mclp", "cluster_change"],
     )
+    p.add_argument("--candidates", help="CSV of candidate sites (id, lon, lat; WGS-84) for mclp")
     p.add_argument("--permutations", type=int, default=999)
     p.add_argument("--seed", type=int, default=20251123)
     p.add_argument("--alpha", type=float, default=0.05)
@@ -325,8 +370,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument("--sheet", help="XLSX sheet name (default: first non-empty)")
-    p.add_argument("--datum", default="wgs84", choices=["wgs84", "gcj02", "bd09"],
-                   help="coordinate datum of facility points")
+    p.add_argument(
+        "--datum",
+        default="wgs84",
+        choices=["wgs84", "gcj02", "bd09"],
+        help="coordinate datum of facility points",
+    )
     p.add_argument("--user", default=None, help="recorded as the uploader")
     p.set_defaults(func=_cmd_import)
     p = sub.add_parser("settings", help="list settings and their environment variables")

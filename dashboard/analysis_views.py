@@ -24,6 +24,11 @@ NOTES = {
         "Getis-Ord Gi*: the county with its neighbours is significantly high (hot spot) or low "
         "(cold spot); 99/95/90% are confidence levels from a permutation test.",
     ),
+    "cluster_change": (
+        "聚类变化：本期与上一期分别做局部莫兰指数（同一权重、置换次数和种子），显示县是新进入、离开还是仍在聚类中。",
+        "Cluster change: Local Moran's I in this and the previous period (same weights, "
+        "permutations and seed); shows whether a county entered, left or stayed in a cluster.",
+    ),
     "coverage": (
         "双变量图：纵向为需求（留守儿童人数三分位），横向为覆盖（每千名留守儿童的儿童之家和活动中心三分位）。"
         "粉色为“儿童多、服务少”，优先关注；缺口分 = 需求百分位 ×（1 − 覆盖百分位）。",
@@ -71,6 +76,8 @@ COLUMN_NAMES = {
     "order": ("顺序", "Order"),
     "newly_covered": ("新增覆盖", "Newly covered"),
     "cumulative_covered": ("累计新增", "Cumulative"),
+    "lisa_cluster_before": ("上期聚类", "Before"),
+    "transition": ("变化", "Change"),
 }
 
 
@@ -90,6 +97,9 @@ def table_for(
     elif method in ("lisa", "lisa_rate"):
         t = result[result["lisa_cluster"] == "HH"].sort_values("lisa_i", ascending=False)
         t = names.join(t, how="inner").head(top)
+    elif method == "cluster_change":
+        t = result[result["transition"].isin(["entered", "left", "switched"])]
+        t = names.join(t, how="inner").sort_values("transition").head(top)
     elif method == "gistar":
         t = result[result["gi_bin"] >= 1].sort_values("gi_z", ascending=False)
         t = names.join(t, how="inner").head(top)

@@ -197,6 +197,11 @@ class MapViews:
                 f" · z={z:.2f}, p={p:.3f}" if p == p else ""
                 for z, p in zip(result["gi_z"], result["gi_p"], strict=True)
             ]
+        if m == "cluster_change":
+            return [
+                f" · {b} → {a}" if isinstance(a, str) else ""
+                for b, a in zip(result["lisa_cluster_before"], result["lisa_cluster"], strict=True)
+            ]
         if m == "coverage":
             word = "缺口分" if lang == "zh" else "gap score"
             return [f" · {word} {g:.2f}" if g == g else "" for g in result["gap_score"]]
@@ -205,7 +210,7 @@ class MapViews:
     @staticmethod
     def _subtitle(params, period: str, lang: str) -> str:
         zh = lang == "zh"
-        if params.method in ("lisa", "lisa_rate", "gistar"):
+        if params.method in ("lisa", "lisa_rate", "gistar", "cluster_change"):
             ind = indicators.get(params.indicator)
             name = ind.name_zh if zh else ind.name_en
             fdr = " · FDR" if params.fdr else ""

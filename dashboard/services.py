@@ -107,28 +107,51 @@ class Atlas(MapViews):
 
         return load_weights(self.layers)
 
-    def analysis(self, params, period: str | None = None) -> pd.DataFrame:
-        """Run (or fetch from the cache) one analysis method for a period."""
+    def analysis(self, params, period: str | None = None, *, candidates=None) -> pd.DataFrame:
+        """Run (or fetch from the cache) one analysis method for a period.
+
+        ``candidates`` (MCLP sites supplied by the user) bypass the cache.
+        """
         from geodata import analysis
 
         p = self.resolve_period(period)
+        if candidates is not None:
+            return analysis.run(
+                params,
+                self.county_table(p),
+                weights=self.weights,
+                facilities=self.facility_points(p),
+                candidates=candidates,
+            )
 
         def compute() -> pd.DataFrame:
             table = self.county_table(p)
-            values = None
-            if params.method in ("lisa", "gistar"):
+            values = previous = None
+            if params.method in ("lisa", "gistar", "cluster_change"):
                 values = self.indicator_values(params.indicator, p)
+            if params.method == "cluster_change":
+                prev = periods.previous_period(p)
+                if prev not in self.periods():
+                    raise ValueError(f"no data for the period before {p} ({prev})")
+                previous = self.indicator_values(params.indicator, prev)
             facilities = None
             if params.method in ("2sfca", "mclp"):
                 facilities = self.facility_points(p)
-            return analysis.run(params, table, values, weights=self.weights, facilities=facilities)
+            return analysis.run(
+                params,
+                table,
+                values,
+                weights=self.weights,
+                facilities=facilities,
+                previous_values=previous,
+            )
 
         return self._memo(f"analysis:{p}:{params.key()}", compute)
 
-    def analysis_table(self, params, period: str | None = None) -> pd.DataFrame:
+    def analysis_table(self, params, period: str | None = None, *, candidates=None) -> pd.DataFrame:
         """The export table with the analysis columns appended."""
         base = self.export_table(period)
-        result = self.analysis(params, period)
+        result = self.analysis(params, period, candidates=candidates)
         result = result.drop(columns=[c for c in result.columns if c in base.columns])
         out = base.join(result, how="left")
         out.attrs.update(result.attrs)

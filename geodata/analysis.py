@@ -19,7 +19,7 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-METHODS = ("lisa", "lisa_rate", "gistar", "coverage", "2sfca", "mclp")
+METHODS = ("lisa", "lisa_rate", "gistar", "coverage", "2sfca", "mclp", "cluster_change")
 #: Rate indicators whose Empirical Bayes LISA uses (event column, base column).
 RATE_INPUTS = {
     "left_behind_rate": ("left_behind", "children"),
@@ -87,6 +87,8 @@ def run(
     *,
     weights=None,
     facilities: pd.DataFrame | None = None,
+    previous_values: pd.Series | None = None,
+    candidates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Run one method; returns a DataFrame indexed like ``table``.
 
@@ -102,9 +104,15 @@ def run(
         :class:`geodata.weights.CountyWeights` (needed by the spatial statistics).
     facilities
         Facility points ``lon, lat`` (needed by ``2sfca`` and ``mclp``).
+    previous_values
+        The indicator in the previous period (``cluster_change``: LISA clusters of both
+        periods, same weights, permutations and seed, and the transition).
+    candidates
+        Candidate sites ``lon, lat`` indexed by an id for ``mclp`` (default: county
+        centres).
     """
     m = params.method
-    if m in ("lisa", "gistar", "lisa_rate") and weights is None:
+    if m in ("lisa", "gistar", "lisa_rate", "cluster_change") and weights is None:
         raise ValueError(f"{m} needs spatial weights")
     if m == "lisa":
         from geodata.clusters import local_moran
@@ -120,6 +128,23 @@ def run(
             fdr=params.fdr,
         )
         cols = ["lisa_i", "lisa_p", "lisa_cluster"]
+    elif m == "cluster_change":
+        from geodata.change import cluster_transitions
+
+        if previous_values is None:
+            raise ValueError("cluster change needs a previous period with data")
+        now = run(
+            AnalysisParams(**{**asdict(params), "method": "lisa"}), table, values, weights=weights
+        )
+        before = run(
+            AnalysisParams(**{**asdict(params), "method": "lisa"}),
+            table,
+            previous_values,
+            weights=weights,
+        )
+        out = cluster_transitions(before["lisa_cluster"].dropna(), now["lisa_cluster"].dropna())
+        out = out.rename(columns={"before": "lisa_cluster_before", "after": "lisa_cluster"})
+        cols = ["lisa_cluster_before", "lisa_cluster", "transition"]
     elif m == "lisa_rate":
         from geodata.clusters import local_moran_rate
         from geodata.weights import weights_for_values
@@ -168,6 +193,7 @@ def run(
             k=params.k,
             radius_km=params.radius_km,
             existing=_points(facilities, m),
+            candidates=candidates,
         )
         d = res.demand
         out = pd.DataFrame(index=d.index)
@@ -303,6 +329,30 @@ def categories(params: AnalysisParams, result: pd.DataFrame, lang: str = "zh") -
             labels,
             tuple(BIVARIATE_COLOURS[o] for o in order),
             "需求与服务覆盖（双变量）" if zh else "Need vs coverage (bivariate)",
+        )
+    if params.method == "cluster_change":
+        order = ["entered", "left", "switched", "stayed", "stable"]
+        names = {
+            "zh": ("新进入聚类", "离开聚类", "聚类类型改变", "仍在聚类", "始终不显著"),
+            "en": (
+                "Entered a cluster",
+                "Left a cluster",
+                "Changed cluster type",
+                "Stayed in cluster",
+                "Never significant",
+            ),
+        }[lang if lang in ("zh", "en") else "en"]
+        classes = np.array(
+            [
+                order.index(v) if isinstance(v, str) and v in order else -1
+                for v in result["transition"]
+            ]
+        )
+        return Categories(
+            classes,
+            names,
+            ("#d7191c", "#2c7bb6", "#fdae61", "#f4a6a6", "#eeeeee"),
+            "聚类变化（与上一期比较）" if zh else "Cluster change since the last period",
         )
     if params.method == "mclp":
         cov_b = result["covered_before"].fillna(False).astype(bool).to_numpy()

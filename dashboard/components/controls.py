@@ -95,6 +95,7 @@ MODES = [
     ("lisa", "聚类（局部莫兰指数）", "Clusters (Local Moran's I)"),
     ("lisa_rate", "比率聚类（经验贝叶斯）", "Rate clusters (Empirical Bayes)"),
     ("gistar", "热点（Getis-Ord Gi*）", "Hot spots (Getis-Ord Gi*)"),
+    ("cluster_change", "聚类变化（与上一期）", "Cluster change (since last period)"),
     ("coverage", "需求与覆盖（双变量）", "Need vs coverage (bivariate)"),
     ("2sfca", "可达性（两步移动搜索法）", "Access (2SFCA)"),
     ("mclp", "新设施选址（最大覆盖）", "Where to build next (MCLP)"),

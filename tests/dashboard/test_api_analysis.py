@@ -111,3 +111,32 @@ def test_weights_join_every_island(dash_app):
     # The seven islands of the layer (docs/methods.md), each linked to its nearest county.
     assert {"长海县", "岱山县", "金门县", "南澳县", "西沙区", "南沙区", "台湾省"} <= names
     assert all(j.distance_km > 0 for j in w.joins)
+
+
+def test_cluster_change_between_periods(client):
+    rows = _rows(client.get("/api/v1/data.csv?analysis=cluster_change&permutations=99"))
+    assert {"lisa_cluster_before", "lisa_cluster", "transition"} <= set(rows[0])
+    kinds = {r["transition"] for r in rows if r["transition"]}
+    assert kinds <= {"entered", "left", "switched", "stayed", "stable", "no_data"}
+    assert {"stayed", "stable"} <= kinds
+    r = client.get("/api/v1/data.csv?analysis=cluster_change&period=2025-H2")
+    assert r.status_code == 400 and "before" in r.get_json()["error"]
+
+
+def test_mclp_with_user_candidates(dash_app):
+    import pandas as pd
+
+    atlas = dash_app.atlas
+    base = atlas.analysis(AnalysisParams(method="mclp", k=20, radius_km=10), "2026-H1")
+    uncovered = base[~base["covered_before"].astype(bool)].index[:2]
+    pts = atlas.layers.counties_full.loc[uncovered, ["cx", "cy"]]
+    cand = pd.DataFrame(
+        {"lon": pts["cx"].to_numpy(), "lat": pts["cy"].to_numpy()},
+        index=[f"site-{c}" for c in uncovered],
+    )
+    res = atlas.analysis(
+        AnalysisParams(method="mclp", k=2, radius_km=10), "2026-H1", candidates=cand
+    )
+    sites = res.attrs["sites"]
+    assert set(sites.index) <= set(cand.index) and len(sites) >= 1
+    assert res.attrs["summary"]["newly_covered"] > 0

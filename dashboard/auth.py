@@ -1,0 +1,226 @@
+"""Sign-in for editors and viewers: Flask session cookie, CSRF tokens, throttling.
+
+* ``GET/POST /login`` (a plain HTML form, Chinese by default, ``?lang=en``) and
+  ``POST /logout``; ``GET /api/v1/session`` tells a script or page who is signed in and
+  its CSRF token.
+* The session cookie is signed with ``SECRET_KEY``, HttpOnly, SameSite=Lax, and
+  expires ``ATLAS_SESSION_HOURS`` after sign-in (absolute, not sliding). It holds the
+  user name and a fragment of the password hash, so removing a user or changing a
+  password ends their sessions at once.
+* Every state-changing POST carries the session's CSRF token: the ``csrf_token`` form
+  field, or the ``X-CSRF-Token`` header for API calls. Dash callbacks that change data
+  check the same token (the page keeps it in a store).
+* Failed sign-ins are counted per name (5 -> locked 15 min) and per client address
+  (20 in 15 min -> locked 15 min) in the database (:mod:`geodata.users`); every failure
+  shows the same message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+import time
+from functools import wraps
+from html import escape
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    request,
+    session,
+)
+
+from dashboard.i18n import t
+from geodata.users import User, Users
+
+bp = Blueprint("atlas_auth", __name__)
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def init_app(server: Flask, atlas) -> Users:
+    """Create the user tables, configure the cookie and register the routes."""
+    users = Users(atlas.store.engine)
+    users.create_all()
+    server.extensions["atlas_users"] = users
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="atlas_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=atlas.settings.session_hours),
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    from dashboard.uploads_api import bp as uploads_bp
+
+    server.register_blueprint(bp)
+    server.register_blueprint(uploads_bp)
+    return users
+
+
+def users() -> Users:
+    return current_app.extensions["atlas_users"]
+
+
+# --- session ------------------------------------------------------------------------
+def current_user() -> User | None:
+    """The signed-in user of this request (checked against the database), or None."""
+    if "atlas_user" in g:
+        return g.atlas_user
+    user = None
+    name = session.get("user")
+    if name:
+        lifetime = current_app.permanent_session_lifetime.total_seconds()
+        fresh = time.time() - float(session.get("login_at", 0)) < lifetime
+        found = users().get(name) if fresh else None
+        if found is not None and hmac.compare_digest(
+            found.session_version, str(session.get("pwv", ""))
+        ):
+            user = found
+        else:
+            session.pop("user", None)
+    g.atlas_user = user
+    return user
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def csrf_valid(token: str | None = None) -> bool:
+    """Whether `token` (default: the request's header or form field) is the session's."""
+    if token is None:
+        token = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD)
+        if token is None and request.is_json:
+            body = request.get_json(silent=True)
+            token = body.get(CSRF_FIELD) if isinstance(body, dict) else None
+    expected = session.get("csrf")
+    return bool(token and expected and hmac.compare_digest(str(token), str(expected)))
+
+
+def _sign_in(user: User) -> None:
+    session.clear()  # a fresh session (and CSRF token) after sign-in
+    session.permanent = True
+    session["user"] = user.name
+    session["pwv"] = user.session_version
+    session["login_at"] = time.time()
+    session["csrf"] = secrets.token_urlsafe(32)
+    g.atlas_user = user
+
+
+def api_login_required(role: str | None = None, csrf: bool = True):
+    """Decorator for JSON endpoints: 401 signed out, 403 wrong role or bad CSRF token."""
+
+    def deco(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return jsonify(error="sign-in required"), 401
+            if role and user.role != role:
+                return jsonify(error=f"the {role} role is required"), 403
+            if csrf and request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_valid():
+                return jsonify(error=f"missing or invalid CSRF token ({CSRF_HEADER} header)"), 403
+            return fn(user, *args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def _lang() -> str:
+    lang = request.values.get("lang")
+    if lang in ("zh", "en"):
+        return lang
+    return current_app.extensions["atlas"].settings.default_lang
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after sign-in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/upload"
+    return target
+
+
+# --- routes -------------------------------------------------------------------------
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    lang = _lang()
+    nxt = safe_next(request.values.get("next"))
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if not csrf_valid():
+            error, status = t("login_expired", lang), 400
+        else:
+            user = users().authenticate(
+                request.form.get("name", ""),
+                request.form.get("password", ""),
+                ip=request.remote_addr,
+            )
+            if user is not None:
+                _sign_in(user)
+                return redirect(nxt, code=303)
+            error, status = t("login_failed", lang), 401
+    resp = current_app.make_response((_login_page(lang, nxt, error), status))
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
+    return resp
+
+
+@bp.post("/logout")
+def logout():
+    lang = _lang()
+    if csrf_valid():
+        session.clear()
+    return redirect("/?" + urlencode({"lang": lang}), code=303)
+
+
+@bp.get("/api/v1/session")
+def session_info():
+    user = current_user()
+    body = {"user": None, "role": None, "csrf_token": csrf_token()}
+    if user:
+        body.update(user=user.name, role=user.role)
+    resp = jsonify(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def _login_page(lang: str, nxt: str, error: str) -> str:
+    other = "en" if lang == "zh" else "zh"
+    other_label = "English" if lang == "zh" else "中文"
+    q = urlencode({"next": nxt, "lang": other})
+    err = f'<p class="login-error" role="alert">{escape(error)}</p>' if error else ""
+    return f"""<!doctype html>
+<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(t("login_title", lang))} · {escape(t("app_title", lang))}</title>
+<link rel="stylesheet" href="/assets/atlas.css"></head>
+<body class="login-body"><main class="login-card">
+<h1>{escape(t("app_title", lang))}</h1>
+<h2>{escape(t("login_title", lang))}</h2>
+{err}
+<form method="post" action="/login">
+<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
+<input type="hidden" name="next" value="{escape(nxt)}">
+<input type="hidden" name="lang" value="{lang}">
+<label>{escape(t("login_name", lang))}
+<input id="login-name" name="name" autocomplete="username" required maxlength="64"></label>
+<label>{escape(t("login_password", lang))}
+<input id="login-password" name="password" type="password" autocomplete="current-password"
+ required maxlength="1024"></label>
+<button id="login-submit" type="submit">{escape(t("login_submit", lang))}</button>
+</form>
+<p><a href="/login?{escape(q)}">{other_label}</a> ·
+<a href="/?lang={lang}">{escape(t("back_to_map", lang))}</a></p>
+</main></body></html>"""
