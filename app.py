@@ -96,6 +96,9 @@ def create_app(settings=None, *, prepare: bool = True):
         atlas.prepare()
     server.extensions["atlas"] = atlas
     server.register_blueprint(bp)
+    from dashboard import auth
+
+    auth.init_app(server, atlas)  # users, sign-in, CSRF, upload and dataset endpoints
 
     @server.after_request
     def _security_headers(resp):
@@ -105,10 +108,10 @@ def create_app(settings=None, *, prepare: bool = True):
         return resp
 
     def layout():
-        from flask import request
+        from dashboard.routing import page_location
 
-        search = "?" + request.query_string.decode() if request and request.query_string else ""
-        return build_layout(atlas, search)
+        pathname, search = page_location()
+        return build_layout(atlas, search, pathname)
 
     app.layout = layout
     app.validation_layout = None
@@ -320,6 +323,60 @@ def _read_candidates(path: str):
     return out
 
 
+def _user_store():
+    from dashboard.settings import Settings
+    from geodata.store import Store
+    from geodata.users import Users
+
+    settings = Settings.from_env()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    users = Users(Store(settings.db_url).engine)
+    users.create_all()
+    return users
+
+
+def _read_password(args) -> str:
+    from geodata.users import check_password
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("password: ")
+        check_password(password)
+        if getpass.getpass("password again: ") != password:
+            raise ValueError("the passwords do not match")
+    return check_password(password)
+
+
+def _cmd_user(args) -> int:
+    users = _user_store()
+    if args.user_command == "add":
+        users.add(args.name, args.role, _read_password(args))
+        print(f"added {args.role} {args.name}")
+    elif args.user_command == "passwd":
+        if users.get(args.name) is None:
+            raise ValueError(f"no user {args.name!r}")
+        users.set_password(args.name, _read_password(args))
+        print(f"password changed for {args.name} (other sessions signed out)")
+    elif args.user_command == "remove":
+        users.remove(args.name)
+        print(f"removed {args.name}")
+    elif args.user_command == "unlock":
+        users.unlock(args.name)
+        print(f"unlocked {args.name}")
+    else:
+        found = [u.public() for u in users.list()]
+        if args.json:
+            print(json.dumps(found, ensure_ascii=False))
+        for u in [] if args.json else found:
+            lock = "  LOCKED" if u["locked"] else ""
+            print(f"{u['name']:24s} {u['role']:7s} {u['created_at'] or ''}{lock}")
+    return 0
+
+
 def _cmd_settings(args) -> int:
     from dashboard.settings import SETTINGS, markdown_table
 
@@ -378,6 +435,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--user", default=None, help="recorded as the uploader")
     p.set_defaults(func=_cmd_import)
+    p = sub.add_parser("user", help="manage users who can sign in (editors upload data)")
+    users_sub = p.add_subparsers(dest="user_command", required=True)
+    u = users_sub.add_parser("add", help="add a user (password from --password-stdin or asked)")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=["editor", "viewer"])
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    u = users_sub.add_parser("passwd", help="set a new password (and lift a lock-out)")
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    u = users_sub.add_parser("remove", help="remove a user (their sessions end)")
+    u.add_argument("name")
+    u = users_sub.add_parser("unlock", help="lift a lock-out after failed sign-ins")
+    u.add_argument("name")
+    u = users_sub.add_parser("list", help="list users")
+    u.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_user)
     p = sub.add_parser("settings", help="list settings and their environment variables")
     p.add_argument("--markdown", action="store_true")
     p.set_defaults(func=_cmd_settings)

@@ -35,8 +35,12 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
     }
 
 
-def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
-    """The whole page for the view in `search`."""
+def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None = None) -> html.Div:
+    """The whole page for the view in `search` (the upload page under /upload)."""
+    if (pathname or "").startswith(("/upload", "/datasets")):
+        from dashboard.components.upload_page import upload_page
+
+        return upload_page(atlas, search)
     state = view_state(atlas, search)
     lang = state["lang"]
     synthetic = bool(state["period"]) and atlas.is_synthetic(state["period"])

@@ -15,6 +15,7 @@ result is keyed by ``store.stamp()``, which changes with the active datasets.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -95,6 +96,18 @@ def run_import(
         datum=datum,
         sheet=sheet or None,
     )
+
+
+def decode_contents(contents: str) -> bytes:
+    """The bytes of a ``dcc.Upload`` ``contents`` value (``data:...;base64,...``)."""
+    import base64
+    import binascii
+
+    _, _, payload = str(contents).partition(",")
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ingest.ImportFileError("the upload was damaged in transfer; try again") from None
 
 
 def preview(data: bytes, filename: str, kind: str) -> dict[str, Any]:
@@ -178,10 +191,8 @@ def problems_csv(settings, token: str | None, user: str) -> bytes:
 
 
 def discard(settings, token: str | None, user: str) -> None:
-    try:
+    with contextlib.suppress(LookupError):
         shutil.rmtree(_folder(settings, token, user), ignore_errors=True)
-    except LookupError:
-        pass
 
 
 def cleanup(settings, max_age: float = STAGING_MAX_AGE_S) -> int:

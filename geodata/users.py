@@ -1,0 +1,286 @@
+"""Users who may sign in (editors upload and manage datasets; viewers only look).
+
+Kept in the same database as the datasets (:class:`geodata.store.Store`), in tables of
+their own ``MetaData`` so the store's schema is untouched:
+
+``users``
+    id, name (unique), role (``editor``/``viewer``), password_hash (werkzeug scrypt),
+    created_at, failed_attempts, locked_until (epoch seconds, NULL = not locked).
+``login_throttle``
+    key (e.g. ``ip:203.0.113.7``), failures, window_start, locked_until: failed
+    sign-ins counted per client address, so one address cannot try many names.
+
+Passwords are never stored: only the salted scrypt hash. :meth:`Users.authenticate`
+answers only *whether* a sign-in succeeded; callers show one generic message for a
+wrong name, a wrong password and a lock-out alike.
+
+Examples
+--------
+>>> import sqlalchemy as sa
+>>> users = Users(sa.create_engine("sqlite://"))
+>>> users.create_all()
+>>> users.add("zhang", "editor", "correct horse battery")
+>>> users.authenticate("zhang", "correct horse battery", ip="127.0.0.1").role
+'editor'
+>>> users.authenticate("zhang", "wrong password!", ip="127.0.0.1") is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ROLES: tuple[str, ...] = ("editor", "viewer")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+#: Failed sign-ins for one name before it is locked, and for how long.
+MAX_FAILURES = 5
+LOCK_SECONDS = 15 * 60
+#: Failed sign-ins from one address within the window before it is locked.
+MAX_IP_FAILURES = 20
+IP_WINDOW_SECONDS = 15 * 60
+HASH_METHOD = "scrypt"
+#: Checked against when the name is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not a real password", method=HASH_METHOD)
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    created_at: dt.datetime | None
+    failed_attempts: int
+    locked_until: float | None
+    password_hash: str = ""
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role == "editor"
+
+    def locked(self, now: float | None = None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or time.time()))
+
+    @property
+    def session_version(self) -> str:
+        """Changes when the password changes: older sessions of the user stop working.
+
+        A digest of the hash, so the cookie holds nothing derived from the password
+        that could be checked offline without the database."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def public(self) -> dict:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "locked": self.locked(),
+            "failed_attempts": self.failed_attempts,
+        }
+
+
+def check_name(name: str) -> str:
+    """A clean user name (NFC, stripped); ``ValueError`` if unusable."""
+    name = unicodedata.normalize("NFC", str(name or "")).strip()
+    if not 1 <= len(name) <= 64:
+        raise ValueError("user name must be 1 to 64 characters")
+    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in name):
+        raise ValueError("user name must not contain spaces or control characters")
+    return name
+
+
+def check_password(password: str) -> str:
+    """``ValueError`` unless the password is long enough (and not absurdly long)."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise ValueError(f"password must be at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise ValueError(f"password must be at most {MAX_PASSWORD} characters")
+    if not password.strip():
+        raise ValueError("password must not be blank")
+    return password
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    return role
+
+
+class Users:
+    """User accounts and sign-in throttling on an SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        md = sa.MetaData()
+        self.users = sa.Table(
+            "users",
+            md,
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("name", sa.String(64), nullable=False, unique=True),
+            sa.Column("role", sa.String(16), nullable=False),
+            sa.Column("password_hash", sa.Text, nullable=False),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
+            sa.Column("locked_until", sa.Float, nullable=True),
+            sa.CheckConstraint("role IN ('editor', 'viewer')", name="ck_users_role"),
+        )
+        self.throttle = sa.Table(
+            "login_throttle",
+            md,
+            sa.Column("key", sa.String(128), primary_key=True),
+            sa.Column("failures", sa.Integer, nullable=False, default=0),
+            sa.Column("window_start", sa.Float, nullable=False),
+            sa.Column("locked_until", sa.Float, nullable=True),
+        )
+        self.metadata = md
+
+    def create_all(self) -> None:
+        self.metadata.create_all(self.engine)
+
+    # --- accounts -------------------------------------------------------------------
+    def add(self, name: str, role: str, password: str) -> None:
+        name, role = check_name(name), _check_role(role)
+        check_password(password)
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(self.users.c.id).where(self.users.c.name == name)).first():
+                raise ValueError(f"user {name!r} already exists")
+            conn.execute(
+                self.users.insert().values(
+                    name=name,
+                    role=role,
+                    password_hash=generate_password_hash(password, method=HASH_METHOD),
+                    created_at=dt.datetime.now(dt.UTC),
+                    failed_attempts=0,
+                    locked_until=None,
+                )
+            )
+
+    def get(self, name: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(sa.select(self.users).where(self.users.c.name == str(name)))
+                .mappings()
+                .first()
+            )
+        return _user(row) if row else None
+
+    def list(self) -> list[User]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(self.users).order_by(self.users.c.name)).mappings()
+            return [_user(r) for r in rows]
+
+    def remove(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            n = conn.execute(self.users.delete().where(self.users.c.name == name)).rowcount
+        if not n:
+            raise ValueError(f"no user {name!r}")
+
+    def set_password(self, name: str, password: str) -> None:
+        """New password; also lifts a lock-out and ends the user's other sessions."""
+        check_password(password)
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                self.users.update()
+                .where(self.users.c.name == name)
+                .values(
+                    password_hash=generate_password_hash(password, method=HASH_METHOD),
+                    failed_attempts=0,
+                    locked_until=None,
+                )
+            ).rowcount
+        if not n:
+            raise ValueError(f"no user {name!r}")
+
+    def unlock(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                self.users.update()
+                .where(self.users.c.name == name)
+                .values(failed_attempts=0, locked_until=None)
+            ).rowcount
+        if not n:
+            raise ValueError(f"no user {name!r}")
+
+    # --- sign-in --------------------------------------------------------------------
+    def authenticate(
+        self, name: str, password: str, *, ip: str | None = None, now: float | None = None
+    ) -> User | None:
+        """The user if `name` and `password` match and neither the name nor the client
+        address is locked out; else None (and the failure is counted)."""
+        now = time.time() if now is None else now
+        ip_key = f"ip:{ip or 'unknown'}"
+        if self._ip_locked(ip_key, now):
+            check_password_hash(_DUMMY_HASH, str(password))  # same cost as a real try
+            return None
+        user = self.get(str(name or "").strip()) if name else None
+        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, str(password))
+        if user and ok and not user.locked(now):
+            if user.failed_attempts:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        self.users.update()
+                        .where(self.users.c.id == user.id)
+                        .values(failed_attempts=0, locked_until=None)
+                    )
+            return user
+        self._fail(user, ip_key, now)
+        return None
+
+    def _ip_locked(self, key: str, now: float) -> bool:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(self.throttle.c.locked_until).where(self.throttle.c.key == key)
+            ).first()
+        return bool(row and row[0] and row[0] > now)
+
+    def _fail(self, user: User | None, ip_key: str, now: float) -> None:
+        u, t = self.users, self.throttle
+        with self.engine.begin() as conn:
+            if user is not None and not user.locked(now):
+                expired = user.locked_until is not None  # an old lock-out has run out
+                failures = (0 if expired else user.failed_attempts) + 1
+                conn.execute(
+                    u.update()
+                    .where(u.c.id == user.id)
+                    .values(
+                        failed_attempts=failures,
+                        locked_until=now + LOCK_SECONDS if failures >= MAX_FAILURES else None,
+                    )
+                )
+            row = conn.execute(sa.select(t).where(t.c.key == ip_key)).mappings().first()
+            if row is None:
+                conn.execute(t.insert().values(key=ip_key, failures=1, window_start=now))
+                return
+            failures, start = row["failures"] + 1, row["window_start"]
+            if now - start > IP_WINDOW_SECONDS:
+                failures, start = 1, now
+            locked = now + LOCK_SECONDS if failures >= MAX_IP_FAILURES else row["locked_until"]
+            conn.execute(
+                t.update()
+                .where(t.c.key == ip_key)
+                .values(
+                    failures=0 if failures >= MAX_IP_FAILURES else failures,
+                    window_start=start,
+                    locked_until=locked,
+                )
+            )
+
+
+def _user(row) -> User:
+    return User(
+        id=int(row["id"]),
+        name=row["name"],
+        role=row["role"],
+        created_at=row["created_at"],
+        failed_attempts=int(row["failed_attempts"] or 0),
+        locked_until=row["locked_until"],
+        password_hash=row["password_hash"],
+    )

@@ -1,0 +1,160 @@
+"""Sign-in: hashed passwords, session cookie, CSRF, lock-outs, role checks, page gate."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.dashboard.conftest import EDITOR, VIEWER, login_token, sign_in, signed_in
+
+
+def test_password_is_hashed_in_the_database(rw_app):
+    users = rw_app.server.extensions["atlas_users"]
+    with users.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(users.users.c.password_hash).where(users.users.c.name == EDITOR[0])
+        ).scalar()
+    assert EDITOR[1] not in stored and stored.startswith("scrypt:")
+    assert users.get(EDITOR[0]).role == "editor"
+
+
+def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(rw_app):
+    client = rw_app.server.test_client()
+    r = sign_in(client, *EDITOR)
+    assert r.status_code == 303 and r.headers["Location"] == "/upload"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    info = client.get("/api/v1/session").json
+    assert info["user"] == EDITOR[0] and info["role"] == "editor"
+    # sign-out needs the token too
+    assert client.post("/logout").status_code == 303
+    assert client.get("/api/v1/session").json["user"] == EDITOR[0]
+    client.post("/logout", data={"csrf_token": info["csrf_token"]})
+    assert client.get("/api/v1/session").json["user"] is None
+
+
+def test_login_form_without_csrf_token_is_refused(rw_app):
+    client = rw_app.server.test_client()
+    client.get("/login")
+    r = client.post("/login", data={"name": EDITOR[0], "password": EDITOR[1]})
+    assert r.status_code == 400
+    assert client.get("/api/v1/session").json["user"] is None
+
+
+def test_wrong_password_and_unknown_name_look_the_same(rw_app):
+    client = rw_app.server.test_client()
+    a = sign_in(client, EDITOR[0], "wrong password!!", ip="10.0.0.1")
+    b = sign_in(client, "nobody-at-all", "wrong password!!", ip="10.0.0.1")
+    assert a.status_code == b.status_code == 401
+    msg = "登录失败"
+    assert msg in a.get_data(as_text=True) and msg in b.get_data(as_text=True)
+    rw_app.server.extensions["atlas_users"].unlock(EDITOR[0])
+
+
+def test_lockout_after_five_failures(rw_app):
+    users = rw_app.server.extensions["atlas_users"]
+    users.add("wang", "editor", "wang password 1")
+    client = rw_app.server.test_client()
+    for i in range(5):
+        assert sign_in(client, "wang", f"bad password {i}", ip="10.0.1.1").status_code == 401
+    assert users.get("wang").locked()
+    # the right password does not help while locked (same generic message)
+    r = sign_in(client, "wang", "wang password 1", ip="10.0.1.2")
+    assert r.status_code == 401 and "登录失败" in r.get_data(as_text=True)
+    # passwd lifts the lock
+    users.set_password("wang", "wang password 2")
+    assert sign_in(client, "wang", "wang password 2", ip="10.0.1.2").status_code == 303
+
+
+def test_lock_expires_after_fifteen_minutes():
+    import time
+
+    from geodata.users import LOCK_SECONDS, Users
+
+    users = Users(sa.create_engine("sqlite://"))
+    users.create_all()
+    users.add("zhao", "viewer", "zhao password 1")
+    now = time.time()
+    for i in range(5):
+        assert users.authenticate("zhao", f"nope {i}", ip="1.1.1.1", now=now) is None
+    assert users.authenticate("zhao", "zhao password 1", ip="1.1.1.2", now=now + 60) is None
+    later = now + LOCK_SECONDS + 1
+    assert users.authenticate("zhao", "zhao password 1", ip="1.1.1.2", now=later).name == "zhao"
+
+
+def test_per_address_throttle():
+    from geodata.users import MAX_IP_FAILURES, Users
+
+    users = Users(sa.create_engine("sqlite://"))
+    users.create_all()
+    users.add("qian", "editor", "qian password 1")
+    for i in range(MAX_IP_FAILURES):  # many names from one address
+        users.authenticate(f"guess{i}", "whatever pw", ip="9.9.9.9")
+    assert users.authenticate("qian", "qian password 1", ip="9.9.9.9") is None
+    assert users.authenticate("qian", "qian password 1", ip="9.9.9.8").name == "qian"
+
+
+def test_short_passwords_and_bad_roles_are_refused():
+    import pytest
+
+    from geodata.users import Users
+
+    users = Users(sa.create_engine("sqlite://"))
+    users.create_all()
+    with pytest.raises(ValueError, match="at least 10"):
+        users.add("sun", "editor", "short")
+    with pytest.raises(ValueError, match="role"):
+        users.add("sun", "admin", "long enough password")
+    users.add("sun", "editor", "long enough password")
+    with pytest.raises(ValueError, match="exists"):
+        users.add("sun", "viewer", "long enough password")
+
+
+def test_removed_user_and_changed_password_end_sessions(rw_app):
+    users = rw_app.server.extensions["atlas_users"]
+    users.add("zhou", "editor", "zhou password 1")
+    client, _ = signed_in(rw_app, ("zhou", "zhou password 1"), ip="10.0.2.1")
+    users.set_password("zhou", "zhou password 2")
+    assert client.get("/api/v1/session").json["user"] is None
+    client, _ = signed_in(rw_app, ("zhou", "zhou password 2"), ip="10.0.2.1")
+    users.remove("zhou")
+    assert client.get("/api/v1/session").json["user"] is None
+
+
+def test_session_expires(rw_app):
+    client, _ = signed_in(rw_app)
+    with client.session_transaction() as sess:
+        sess["login_at"] = sess["login_at"] - 9 * 3600  # default lifetime 8 h
+    assert client.get("/api/v1/session").json["user"] is None
+
+
+def test_next_is_local_only(rw_app):
+    client = rw_app.server.test_client()
+    token = login_token(client)
+    r = client.post(
+        "/login",
+        data={"csrf_token": token, "name": VIEWER[0], "password": VIEWER[1],
+              "next": "//evil.example/x"},
+    )  # fmt: skip
+    assert r.status_code == 303 and r.headers["Location"] == "/upload"
+
+
+def _layout(client, path):
+    r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
+    assert r.status_code == 200
+    return r.get_data(as_text=True)
+
+
+def test_upload_page_gate(rw_app):
+    anon = rw_app.server.test_client()
+    page = _layout(anon, "/upload")
+    assert "upload-login-link" in page and "upload-file" not in page
+    assert "Sign in" in _layout(anon, "/upload?lang=en")
+    viewer, _ = signed_in(rw_app, VIEWER)
+    page = _layout(viewer, "/upload")
+    assert "upload-file" not in page and "datasets-table" in page and "datasets-delete" not in page
+    editor, _ = signed_in(rw_app)
+    page = _layout(editor, "/upload?lang=en")
+    assert "upload-file" in page and "datasets-delete" in page and "Validate" in page
+    # the explorer is unchanged
+    explorer = _layout(editor, "/")
+    assert "upload-file" not in explorer and '"id":"map"' in explorer
