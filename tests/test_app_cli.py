@@ -121,3 +121,34 @@ def test_import_unreadable_file_is_one_line_error(tmp_path, layers):
     r = run(["import", str(bad), "--kind", "children", "--period", "2025-H1"], data)
     assert r.returncode == 2
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_user_commands(tmp_path):
+    import sqlite3
+
+    data = tmp_path
+    r = run(["user", "add", "zhang", "--role", "editor", "--password-stdin"], data,
+            input="correct horse battery\n")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = run(["user", "add", "li", "--role", "viewer", "--password-stdin"], data, input="short\n")
+    assert r.returncode == 2 and "at least 10" in r.stderr and "Traceback" not in r.stderr
+    r = run(["user", "add", "li", "--role", "admin", "--password-stdin"], data, input="x" * 12)
+    assert r.returncode == 2  # argparse refuses the role
+    r = run(["user", "add", "zhang", "--role", "viewer", "--password-stdin"], data,
+            input="another password\n")  # fmt: skip
+    assert r.returncode == 2 and "exists" in r.stderr
+    with sqlite3.connect(data / "atlas.sqlite") as db:
+        (stored,) = db.execute("SELECT password_hash FROM users WHERE name='zhang'").fetchone()
+    assert "correct horse" not in stored and stored.startswith("scrypt:")
+    r = run(["user", "passwd", "zhang", "--password-stdin"], data, input="a new password!\n")
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(data / "atlas.sqlite") as db:
+        (changed,) = db.execute("SELECT password_hash FROM users WHERE name='zhang'").fetchone()
+    assert changed != stored
+    listed = json.loads(run(["user", "list", "--json"], data).stdout)
+    assert [(u["name"], u["role"]) for u in listed] == [("zhang", "editor")]
+    assert "zhang" in run(["user", "list"], data).stdout
+    assert run(["user", "remove", "zhang"], data).returncode == 0
+    r = run(["user", "remove", "zhang"], data)
+    assert r.returncode == 2 and "no user" in r.stderr
+    assert json.loads(run(["user", "list", "--json"], data).stdout) == []

@@ -1,0 +1,200 @@
+"""Upload API and dataset versions, on an app with its own database."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from tests.dashboard.conftest import VIEWER, signed_in
+
+MESSY = (
+    "2025年上半年留守儿童统计表\n"
+    "区划代码,县区,儿童总数,留守儿童,流动儿童\n"
+    "110101,东城区,45000,40,27000\n"
+    "156410381000,偃师市,80000,3100,2500\n"
+    "合计,,125000,3140,29500\n"
+    "999999,不存在县,10,1,1\n"
+    "110102,西城区,abc,5,5\n"
+    "\n"
+    '"110105",朝阳区,"1,200,000",-3,1\n'
+)
+PERIOD = "2019-H1"  # not a demo period: the first upload is version 1
+
+
+def _post(client, token, body: bytes, name="messy.csv", **fields):
+    data = {"file": (io.BytesIO(body), name), "kind": "children", "period": PERIOD, **fields}
+    headers = {"X-CSRF-Token": token} if token else {}
+    return client.post(
+        "/api/v1/uploads", data=data, headers=headers, content_type="multipart/form-data"
+    )
+
+
+def _versions(atlas, period=PERIOD):
+    return atlas.store.versions("children", period)
+
+
+def test_signed_out_is_401_viewer_403_no_csrf_403(rw_app):
+    anon = rw_app.server.test_client()
+    r = _post(anon, None, MESSY.encode())
+    assert r.status_code == 401 and r.json["error"]
+    assert anon.get("/api/v1/datasets").status_code == 401
+    viewer, vtoken = signed_in(rw_app, VIEWER)
+    assert _post(viewer, vtoken, MESSY.encode()).status_code == 403
+    assert viewer.get("/api/v1/datasets").status_code == 200  # viewers may look
+    assert viewer.post(f"/api/v1/datasets/children/{PERIOD}/1/activate").status_code == 403
+    editor, _ = signed_in(rw_app)
+    r = _post(editor, None, MESSY.encode(), dry_run="1")
+    assert r.status_code == 403 and "CSRF" in r.json["error"]
+    assert _post(editor, "wrong-token", MESSY.encode(), dry_run="1").status_code == 403
+    assert _versions(rw_app.atlas).empty
+
+
+def test_dry_run_writes_nothing_and_counts_add_up(rw_app):
+    atlas = rw_app.atlas
+    client, token = signed_in(rw_app)
+    stamp, uploads_before = atlas.store.stamp(), len(atlas.store.raw_uploads())
+    r = _post(client, token, MESSY.encode("gb18030"), dry_run="true")
+    assert r.status_code == 200, r.json
+    rep = r.json
+    assert rep["rows_total"] == rep["rows_imported"] + rep["rows_skipped"] + rep["rows_rejected"]
+    assert (rep["rows_total"], rep["rows_imported"], rep["rows_skipped"]) == (7, 2, 2)
+    assert rep["codes_remapped"] == {"410381": "410307"}
+    assert {p["row"] for p in rep["problems"]} == {None, 5, 6, 7, 8, 9}  # None: file note
+    assert all({"row", "column", "reason"} <= set(p) for p in rep["problems"])
+    assert rep["dataset_version"] is None and rep["dry_run"] is True
+    assert atlas.store.stamp() == stamp and len(atlas.store.raw_uploads()) == uploads_before
+    assert _versions(atlas).empty
+
+
+def test_unreadable_file_and_bad_parameters_are_400(rw_app):
+    client, token = signed_in(rw_app)
+    r = _post(client, token, b"PK\x03\x04 not a workbook", name="x.xlsx")
+    assert r.status_code == 400 and "\n" not in r.json["error"]
+    assert _post(client, token, b"").status_code == 400
+    assert _post(client, token, MESSY.encode(), kind="people").status_code == 400
+    assert _post(client, token, MESSY.encode(), period="2025-H3").status_code == 400
+    r = _post(client, token, MESSY.encode(), mapping="{not json")
+    assert r.status_code == 400 and "JSON" in r.json["error"]
+    r = _post(client, token, MESSY.encode(), mapping='{"code": "no such column"}')
+    assert r.status_code == 400
+    r = client.post("/api/v1/uploads", data={"kind": "children"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 400 and "file" in r.json["error"]
+
+
+def test_mapping_override(rw_app):
+    client, token = signed_in(rw_app)
+    body = "代码,名字,甲,乙\n110101,东城区,45000,40\n".encode()
+    r = _post(client, token, body, dry_run="1")
+    assert r.status_code == 400  # no value column recognised
+    r = _post(client, token, body, dry_run="1", mapping='{"children": "甲", "left_behind": "乙"}')
+    assert r.status_code == 200 and r.json["rows_imported"] == 1
+    assert r.json["mapping"]["left_behind"] == "乙"
+
+
+def test_too_large_is_413(rw_app):
+    client, token = signed_in(rw_app)
+    limit = rw_app.server.config["MAX_CONTENT_LENGTH"]
+    rw_app.server.config["MAX_CONTENT_LENGTH"] = 2000
+    try:
+        r = _post(client, token, MESSY.encode() * 40, dry_run="1")
+    finally:
+        rw_app.server.config["MAX_CONTENT_LENGTH"] = limit
+    assert r.status_code == 413 and "MB" in r.json["error"]
+
+
+def test_commit_versions_restore_delete_and_explorer_switch(rw_app):
+    atlas = rw_app.atlas
+    client, token = signed_in(rw_app)
+    # commit twice: versions 1 and 2, the newest active
+    r1 = _post(client, token, MESSY.encode())
+    assert r1.status_code == 200 and r1.json["dataset_version"] == 1
+    second = MESSY.replace("110101,东城区,45000,40", "110101,东城区,45000,77")
+    r2 = _post(client, token, second.encode("utf-8-sig"))
+    assert r2.json["dataset_version"] == 2
+    v = _versions(atlas)
+    assert v["version"].tolist() == [1, 2] and v["active"].tolist() == [False, True]
+    assert v["created_by"].tolist() == ["zhang", "zhang"]
+    assert len(atlas.store.raw_uploads()) >= 2
+
+    # the explorer's data switch at once: uploaded values, not synthetic
+    def csv():
+        r = client.get(f"/api/v1/data.csv?period={PERIOD}")
+        assert r.status_code == 200
+        return r, pd.read_csv(io.BytesIO(r.data), dtype={"code": str}).set_index("code")
+
+    resp, table = csv()
+    assert resp.headers["X-Atlas-Synthetic"] == "false" and not table["synthetic"].any()
+    assert table.loc["110101", "left_behind"] == 77 and table.loc["110101", "children"] == 45000
+    assert PERIOD in client.get("/api/v1/meta").json["periods"]
+    assert client.get("/api/v1/meta").json["synthetic"][PERIOD] is False
+
+    # the datasets list
+    listed = client.get("/api/v1/datasets").json["datasets"]
+    mine = [d for d in listed if d["period"] == PERIOD and d["kind"] == "children"]
+    assert [(d["version"], d["active"]) for d in mine] == [(2, True), (1, False)]
+    assert all(d["synthetic"] is False and d["row_count"] == 2 for d in mine)
+    assert any(d["synthetic"] for d in listed)  # the demo data are listed too
+
+    # restore version 1
+    url = f"/api/v1/datasets/children/{PERIOD}/1/activate"
+    assert client.post(url).status_code == 403  # no CSRF token
+    r = client.post(url, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json["active_version"] == 1
+    assert _versions(atlas)["active"].tolist() == [True, False]
+    assert csv()[1].loc["110101", "left_behind"] == 40
+    missing = f"/api/v1/datasets/children/{PERIOD}/9/activate"
+    assert client.post(missing, headers={"X-CSRF-Token": token}).status_code == 404
+
+    # delete needs confirm=<period>
+    url = f"/api/v1/datasets/children/{PERIOD}/1/delete"
+    h = {"X-CSRF-Token": token}
+    r = client.post(url, headers=h)
+    assert r.status_code == 400 and f"confirm={PERIOD}" in r.json["error"]
+    assert client.post(url, headers=h, data={"confirm": "2020-H1"}).status_code == 400
+    assert len(_versions(atlas)) == 2
+    r = client.post(url, headers=h, data={"confirm": PERIOD})
+    assert r.status_code == 200
+    v = _versions(atlas)
+    assert v["version"].tolist() == [2] and v["active"].tolist() == [True]
+    # the only version needs force as well
+    url = f"/api/v1/datasets/children/{PERIOD}/2/delete"
+    assert client.post(url, headers=h, json={"confirm": PERIOD}).status_code == 409
+    assert client.post(url, headers=h, json={"confirm": PERIOD, "force": True}).status_code == 200
+    assert _versions(atlas).empty
+    assert PERIOD not in client.get("/api/v1/meta").json["periods"]
+
+
+def test_facilities_points_upload(rw_app):
+    client, token = signed_in(rw_app)
+    body = (
+        "机构名称,类型,区划代码,经度,纬度\n"
+        "东城区儿童之家,儿童之家,110101,116.416,39.928\n"
+        "海外点,儿童之家,110101,2.35,48.85\n"
+    ).encode()
+    r = _post(client, token, body, name="fac.csv", kind="facilities", dry_run="1")
+    assert r.status_code == 200, r.json
+    rep = r.json
+    assert rep["mode"] == "points" and rep["rows_total"] == 2
+    assert rep["rows_total"] == rep["rows_imported"] + rep["rows_skipped"] + rep["rows_rejected"]
+    assert rep["rows_rejected"] >= 1  # the point in Paris
+
+
+def test_upload_service_staging_is_per_user(rw_app, tmp_path):
+    import pytest
+
+    from dashboard import uploads
+
+    settings = rw_app.settings
+    token = uploads.stage(settings, "zhang", "a.csv", b"x,y\n1,2\n")
+    assert uploads.staged(settings, token, "zhang") == ("a.csv", b"x,y\n1,2\n")
+    with pytest.raises(LookupError):
+        uploads.staged(settings, token, "li")
+    with pytest.raises(LookupError):
+        uploads.staged(settings, "../../etc", "zhang")
+    uploads.discard(settings, token, "zhang")
+    with pytest.raises(LookupError):
+        uploads.staged(settings, token, "zhang")
+    assert uploads.mapping_overrides(
+        ["code", "county"], ["A", ""], {"code": "A", "county": "B"}
+    ) == {"county": None}
