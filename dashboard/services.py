@@ -193,6 +193,17 @@ class Atlas(MapViews):
         rows, defs = av.grid_payload(table, lang)
         return rows, defs, av.note(mode or "values", lang)
 
+    @staticmethod
+    def progress_text(mode, perms, lang) -> str:
+        """What a running job is doing, for the progress line."""
+        zh = lang == "zh"
+        if mode in ("lisa", "lisa_rate", "gistar", "cluster_change"):
+            n = perms or 999
+            return f"计算中：{n} 次置换检验…" if zh else f"Computing: {n} permutations…"
+        if mode == "mclp":
+            return "计算中：求解最大覆盖选址（CBC）…" if zh else "Computing: solving MCLP (CBC)…"
+        return "计算中…" if zh else "Computing…"
+
     def mode_summary(self, mode, params, period, lang) -> str:
         """One line after 'Done' (the MCLP result in children)."""
         if params is None or params.method != "mclp":

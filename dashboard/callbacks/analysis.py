@@ -30,7 +30,15 @@ def register(app, atlas: Atlas) -> None:
         background=True,
         progress=Output(ids.ANALYSIS_STATUS, "children"),
         progress_default="",
-        running=[(Output(ids.MODE, "disabled"), True, False)],
+        # The progress line shows only while a job runs; the result line stays.
+        running=[
+            (Output(ids.MODE, "disabled"), True, False),
+            (
+                Output(ids.ANALYSIS_STATUS, "className"),
+                "analysis-status busy",
+                "analysis-status idle",
+            ),
+        ],
         interval=250,
         prevent_initial_call=True,
     )
@@ -43,7 +51,7 @@ def register(app, atlas: Atlas) -> None:
             # The values callback redraws the map; only refresh the side table here.
             rows, defs, note = atlas.mode_table("values", None, indicator, period, lang)
             return no_update, note, rows, defs, ""
-        set_progress("计算中…" if lang == "zh" else "Computing…")
+        set_progress(atlas.progress_text(mode, perms, lang))
         try:
             params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
             if params is None:

@@ -153,7 +153,7 @@ def analysis_controls(state: dict) -> html.Div:
                     }
                 ],
             ),
-            html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status", role="status"),
+            html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
             html.Div(id=ids.ANALYSIS_RESULT, className="analysis-status", role="status"),
             html.Div(id=ids.ANALYSIS_NOTE, className="definition"),
         ],

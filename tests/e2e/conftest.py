@@ -30,7 +30,8 @@ def live_server(tmp_path_factory, layers):
     data = make_data_dir(tmp_path_factory.mktemp("e2e-data"), layers)
     port = _free_port()
     env = {**os.environ, "ATLAS_DATA_DIR": str(data), "PORT": str(port), "HOST": "127.0.0.1"}
-    log = open(data / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = open(OUT / "server.log", "w")  # noqa: SIM115 - closed at teardown; kept for reading
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "serve"],
         cwd=ROOT,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import shot
 from tests.e2e.test_map_page import choose, wait_for_map
@@ -12,12 +15,28 @@ pytestmark = pytest.mark.e2e
 
 def run_mode(page, mode: str) -> str:
     page.evaluate("document.getElementById('analysis-result').innerText = ''")
-    choose(page, "map-mode", mode)
+    label = json.dumps(_label(mode))
+    for _attempt in range(3):  # a click can land before the menu opens on a loaded machine
+        choose(page, "map-mode", mode)
+        try:
+            page.wait_for_function(
+                f"document.querySelector('#map-mode').innerText.includes({label})", timeout=5000
+            )
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
     page.wait_for_function(
         "document.getElementById('analysis-result').innerText.match(/完成|无法/)", timeout=120_000
     )
     page.wait_for_timeout(500)
     return page.inner_text("#analysis-result")
+
+
+def _label(mode: str) -> str:
+    from dashboard.components.controls import MODES
+
+    zh = dict((v, z) for v, z, _e in MODES)
+    return zh[mode]
 
 
 def test_cluster_and_bivariate_modes(page, live_server):
