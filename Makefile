@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APT_PACKAGES := chromium fonts-noto-cjk
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-test system-deps run serve prepare test test-fast lint bench clean help
+.PHONY: setup setup-test system-deps run serve prepare test test-fast lint bench clean help pg-start pg-stop
 
 help:
 	@echo "make run | make test | make setup | make bench | make lint | make clean"
@@ -52,9 +52,17 @@ prepare: setup
 run: prepare
 	$(PY) app.py serve
 
+# A throwaway PostgreSQL server (Debian's postgresql, installed when missing) for the
+# tests marked postgres; `test` starts it, passes DATABASE_URL_TEST, stops it if it started it.
+pg-start:
+	@scripts/pg-test-server.sh start
+
+pg-stop:
+	@scripts/pg-test-server.sh stop
+
 test: setup-test
 	$(PY) app.py geodata
-	$(PY) -m pytest $(PYTEST_ARGS)
+	scripts/pg-test-server.sh run $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: setup-test
 	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)

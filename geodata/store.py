@@ -151,7 +151,17 @@ def _now() -> dt.datetime:
 
 
 def _clean(value: Any) -> Any:
-    """NumPy scalars and NaN -> plain Python / None, as DB drivers expect."""
+    """NumPy scalars and NaN -> plain Python / None, as DB drivers expect.
+
+    NaN must become None before it reaches a driver: SQLite stores a NaN as NULL, but
+    PostgreSQL keeps it (as the float NaN, or as the string ``'NaN'`` in a text
+    column). Text loses NUL characters, which PostgreSQL text cannot hold.
+
+    Examples
+    --------
+    >>> [_clean(v) for v in (np.float64("nan"), np.int64(3), np.bool_(True), "a\\x00b")]
+    [None, 3, True, 'ab']
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float | np.floating):
@@ -160,7 +170,23 @@ def _clean(value: Any) -> Any:
         return int(value)
     if isinstance(value, np.bool_):
         return bool(value)
+    if isinstance(value, str):
+        return value.replace("\x00", "")
     return value
+
+
+def _missing(value: Any) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and np.isnan(value))
+    )
+
+
+def _text(value: str | None) -> str | None:
+    """Text for a column: None stays None, NUL characters are dropped (see :func:`_clean`)."""
+    return None if value is None else str(value).replace("\x00", "")
 
 
 def _check_kind(kind: str) -> None:
@@ -195,13 +221,14 @@ def _value_records(
     if not present:
         raise ValueError(f"{what} has none of the value columns {columns}")
     values = df[present].apply(pd.to_numeric, errors="coerce").astype("float64")
-    records = []
-    for code, row in zip(codes.tolist(), values.itertuples(index=False, name=None), strict=True):
-        rec = {name: None for name in VALUE_COLUMNS}
-        rec.update(zip(present, (_clean(v) for v in row), strict=True))
-        rec["code"] = code
-        records.append(rec)
-    return records
+    # Every value column (absent ones NULL); object dtype holds Python floats and None.
+    full = pd.DataFrame(
+        {name: values[name] if name in present else np.nan for name in VALUE_COLUMNS},
+        index=df.index,
+    ).astype(object)
+    full = full.where(full.notna(), None)
+    full.insert(0, "code", codes.to_numpy())
+    return full.to_dict("records")
 
 
 def _point_records(df: pd.DataFrame, period: str) -> list[dict]:
@@ -220,12 +247,16 @@ def _point_records(df: pd.DataFrame, period: str) -> list[dict]:
     out = df[list(POINT_COLUMNS)].copy()
     out["facility_id"] = out["facility_id"].astype(str)
     out["code"] = out["code"].astype(str)
+    out["name"] = [None if _missing(v) else str(v) for v in out["name"]]
     for axis in ("lon", "lat"):
         out[axis] = pd.to_numeric(out[axis], errors="coerce").astype("float64")
         if not np.isfinite(out[axis]).all():
             bad = out.loc[~np.isfinite(out[axis]), "facility_id"].iloc[0]
             raise ValueError(f"facility points: {axis} missing or not a number for {bad!r}")
-    return out.to_dict("records")
+    return [
+        dict(zip(POINT_COLUMNS, (_clean(v) for v in row), strict=True))
+        for row in out.itertuples(index=False, name=None)
+    ]
 
 
 class Store:
@@ -275,12 +306,12 @@ class Store:
         with self.engine.begin() as conn:
             result = conn.execute(
                 t.insert().values(
-                    filename=filename,
+                    filename=_text(filename),
                     sha256=sha256,
                     stored_path=str(stored_path),
                     size=int(size),
                     created_at=_now(),
-                    created_by=created_by,
+                    created_by=_text(created_by),
                 )
             )
             return int(result.inserted_primary_key[0])
@@ -363,6 +394,7 @@ class Store:
         t = self.tables
         d = t.datasets
         with self.engine.begin() as conn:
+            self._lock_datasets(conn)
             current = conn.execute(
                 sa.select(sa.func.max(d.c.version)).where(d.c.kind == kind, d.c.period == period)
             ).scalar()
@@ -377,30 +409,28 @@ class Store:
                     version=version,
                     active=True,
                     synthetic=bool(synthetic),
-                    source=source,
-                    note=note or "",
+                    source=_text(source),
+                    note=_text(note or ""),
                     created_at=_now(),
-                    created_by=created_by,
-                    raw_upload_id=raw_upload_id,
+                    created_by=_text(created_by),
+                    raw_upload_id=None if raw_upload_id is None else int(raw_upload_id),
                     row_count=len(records),
                 )
             )
             dataset_id = int(result.inserted_primary_key[0])
-            if records:
-                for rec in records:
+            for table, rows in ((t.county_values, records), (t.facility_points, points)):
+                for rec in rows:
                     rec["dataset_id"] = dataset_id
-                conn.execute(t.county_values.insert(), records)
-            if points:
-                for rec in points:
-                    rec["dataset_id"] = dataset_id
-                conn.execute(t.facility_points.insert(), points)
+                _bulk_insert(conn, table, rows)
         return version
 
     def activate(self, kind: str, period: str, version: int) -> None:
         """Make `version` the active one for (kind, period), e.g. to restore an older upload."""
         _check_kind(kind)
+        version = int(version)
         d = self.tables.datasets
         with self.engine.begin() as conn:
+            self._lock_datasets(conn)
             self._dataset_id(conn, kind, period, version)
             conn.execute(
                 d.update().where(d.c.kind == kind, d.c.period == period).values(active=False)
@@ -419,9 +449,11 @@ class Store:
         period from the map, so it needs ``force=True``.
         """
         _check_kind(kind)
+        version = int(version)
         t = self.tables
         d = t.datasets
         with self.engine.begin() as conn:
+            self._lock_datasets(conn)
             dataset_id = self._dataset_id(conn, kind, period, version)
             rows = conn.execute(
                 sa.select(d.c.id, d.c.version, d.c.active)
@@ -551,6 +583,21 @@ class Store:
 
     # --- helpers ------------------------------------------------------------------
 
+    def _lock_datasets(self, conn: Connection) -> None:
+        """Serialise writers of ``datasets`` until the transaction ends.
+
+        Version numbers are ``max + 1`` and exactly one version is active; two uploads
+        for the same period at once would otherwise both read the same maximum. Must be
+        the first statement of the transaction. PostgreSQL: a table lock that blocks
+        other writers but not readers. SQLite: an empty UPDATE takes the database's
+        write lock now rather than at the first real write (Python's sqlite3 does not
+        even begin the transaction before a SELECT); other writers wait for it.
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("LOCK TABLE datasets IN SHARE ROW EXCLUSIVE MODE"))
+        elif conn.dialect.name == "sqlite":
+            conn.execute(sa.text("UPDATE datasets SET active = active WHERE 0 = 1"))
+
     def _dataset_id(self, conn: Connection, kind: str, period: str, version: int) -> int:
         d = self.tables.datasets
         found = conn.execute(
@@ -573,7 +620,7 @@ class Store:
         query = (
             query.where(d.c.active.is_(True))
             if version is None
-            else query.where(d.c.version == version)
+            else query.where(d.c.version == int(version))
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
@@ -591,6 +638,33 @@ class Store:
             ).all()
         frame = pd.DataFrame(rows, columns=["code", *columns])
         return frame.astype({c: "float64" for c in columns})
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert many rows: ``COPY`` on PostgreSQL with psycopg, ``executemany`` elsewhere.
+
+    COPY is about three times faster than psycopg's pipelined ``executemany`` (3,000
+    county rows: ~0.08 s against ~0.25 s). Its errors are raised as the same SQLAlchemy
+    exceptions (``IntegrityError`` for a NULL name...) as ``executemany`` would raise.
+    """
+    if not rows:
+        return
+    if (conn.dialect.name, conn.dialect.driver) != ("postgresql", "psycopg"):
+        conn.execute(table.insert(), rows)
+        return
+    driver = conn.connection.driver_connection
+    columns = [c.name for c in table.columns]
+    preparer = conn.dialect.identifier_preparer
+    sql = "COPY {} ({}) FROM STDIN".format(
+        preparer.format_table(table), ", ".join(preparer.quote(c) for c in columns)
+    )
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row.get(c) for c in columns])
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi.Error) from exc
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

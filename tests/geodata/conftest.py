@@ -1,9 +1,13 @@
 """Shared fixtures for geodata tests."""
 
+import os
+import uuid
+
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import sqlalchemy as sa
 from shapely.geometry import Polygon, box
 
 # 31 mainland provinces plus Taiwan, Hong Kong and Macau, as in the real layer.
@@ -60,3 +64,49 @@ def make_grid_counties(provinces: list[str] | None = None) -> gpd.GeoDataFrame:
 def grid_counties() -> gpd.GeoDataFrame:
     """204 fake counties in 34 provinces (see :func:`make_grid_counties`)."""
     return make_grid_counties()
+
+
+# --------------------------------------------------------------------------- store backends
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def store(request, tmp_path):
+    """An empty :class:`geodata.store.Store` (tables created), once per backend.
+
+    ``sqlite``: a fresh file in ``tmp_path``. ``postgres``: a fresh schema on the server
+    named by ``DATABASE_URL_TEST`` (``make test`` starts one, see
+    ``scripts/pg-test-server.sh``), dropped afterwards; skipped without that variable,
+    but failed under ``CI=true`` so that a broken server setup cannot pass silently.
+    """
+    from geodata.store import Store, sqlite_url
+
+    if request.param == "sqlite":
+        s = Store(sqlite_url(tmp_path / "atlas.sqlite"))
+        s.create_all()
+        yield s
+        s.dispose()
+        return
+
+    url = os.environ.get("DATABASE_URL_TEST")
+    if not url:
+        message = "DATABASE_URL_TEST is not set (make test starts a PostgreSQL server)"
+        if os.environ.get("CI", "").lower() in _TRUE:
+            pytest.fail(f"CI=true: {message}")
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    s = Store(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        s.create_all()
+        yield s
+    finally:
+        s.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

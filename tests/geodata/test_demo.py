@@ -8,7 +8,6 @@ from shapely.geometry import box
 
 from geodata import demo
 from geodata.indicators import FACILITY_COUNTS, MEASURES, RISK_COLUMNS
-from geodata.store import Store, sqlite_url
 
 from .conftest import make_grid_counties
 
@@ -248,9 +247,8 @@ def test_sample_points_in_polygon_handles_thin_shapes():
     assert pts.shape == (5, 2) and shapely.intersects_xy(sliver, pts[:, 0], pts[:, 1]).all()
 
 
-def test_write_to_store(tmp_path, data):
-    store = Store(sqlite_url(tmp_path / "demo.sqlite"))
-    store.create_all()
+def test_write_to_store(store, data):
+    """Demo data into an empty store, on SQLite and PostgreSQL (``store`` fixture)."""
     versions = demo.write_to_store(store, data, created_by="test")
     assert versions == {
         "children:2025-H2": 1,
@@ -266,4 +264,3 @@ def test_write_to_store(tmp_path, data):
     counts, points = store.facilities("2026-H1")
     assert len(points) == (data.facility_points["period"] == "2026-H1").sum()
     assert "synthetic" in store.versions("children", "2025-H2").loc[0, "source"]
-    store.dispose()

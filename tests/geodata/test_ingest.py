@@ -32,7 +32,6 @@ from geodata.ingest import (
     read_table,
     validate,
 )
-from geodata.store import Store, sqlite_url
 
 P = "2025-H1"
 HEAD = ["区划代码", "县（市、区）", "儿童总数", "留守儿童", "流动儿童"]
@@ -44,14 +43,6 @@ HEAD = ["区划代码", "县（市、区）", "儿童总数", "留守儿童", "�
 @pytest.fixture(scope="module")
 def registry():
     return load_registry()
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(sqlite_url(tmp_path / "atlas.sqlite"))
-    s.create_all()
-    yield s
-    s.dispose()
 
 
 def csv_bytes(rows, encoding="utf-8", delimiter=",", title=None) -> bytes:

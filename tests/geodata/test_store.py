@@ -1,4 +1,6 @@
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -8,13 +10,7 @@ import sqlalchemy as sa
 from geodata.indicators import FACILITY_COUNTS, MEASURES
 from geodata.store import Store, sqlite_url
 
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(sqlite_url(tmp_path / "atlas.sqlite"))
-    s.create_all()
-    yield s
-    s.dispose()
+# ``store`` (tests/geodata/conftest.py) runs each test on SQLite and on PostgreSQL.
 
 
 def children_df(n=3, scale=1):
@@ -47,17 +43,23 @@ def points_df():
     )
 
 
-def test_create_all_idempotent_and_path_accepted(tmp_path):
+def test_path_accepted_as_sqlite_file(tmp_path):
     s = Store(tmp_path / "x.sqlite")
+    assert s.url == sqlite_url(tmp_path / "x.sqlite")
     s.create_all()
-    s.create_all()
-    assert set(sa.inspect(s.engine).get_table_names()) == {
+    assert (tmp_path / "x.sqlite").exists()
+    s.dispose()
+
+
+def test_create_all_idempotent(store):
+    store.create_all()
+    store.create_all()
+    assert set(sa.inspect(store.engine).get_table_names()) == {
         "datasets",
         "county_values",
         "facility_points",
         "raw_uploads",
     }
-    s.dispose()
 
 
 def test_children_round_trip(store):
@@ -252,3 +254,37 @@ def test_stamp_changes_with_active_set(store):
     assert len({s0, s1, s2, s3}) == 4
     store.activate("children", "2025-H2", 1)
     assert store.stamp() == s3
+
+
+def test_text_nan_nul_and_numpy_arguments(store):
+    """What PostgreSQL treats differently from SQLite: NaN text, NUL, NumPy scalars."""
+    pts = points_df().assign(name=["儿童之家\x00一", 7])
+    store.add_facilities("2025-H2", counts_df(), pts, source="s\x00", synthetic=np.bool_(True))
+    _, points = store.facilities("2025-H2")
+    assert points.set_index("facility_id")["name"].to_dict() == {"a1": "7", "h1": "儿童之家一"}
+    store.add_facilities("2025-H2", counts_df(), None, source="t", synthetic=False)
+    v = store.versions("facilities", "2025-H2")
+    assert v["source"].tolist() == ["s", "t"]
+    store.activate("facilities", "2025-H2", v["version"].iloc[0])  # numpy.int64
+    assert len(store.facilities("2025-H2", version=np.int64(1))[1]) == 2
+    assert store.is_synthetic("2025-H2", "facilities") is True
+    store.delete_version("facilities", "2025-H2", np.int64(2))
+    assert store.versions("facilities", "2025-H2")["version"].tolist() == [1]
+
+
+def test_concurrent_uploads_get_distinct_versions(store):
+    """Writers are serialised: simultaneous uploads of one period number 1..n, one active."""
+    n = 6
+    barrier = threading.Barrier(n)
+
+    def upload(i):
+        barrier.wait()
+        return store.add_children(
+            "2025-H2", children_df(scale=i + 1), source=str(i), synthetic=False
+        )
+
+    with ThreadPoolExecutor(n) as pool:
+        versions = list(pool.map(upload, range(n)))
+    assert sorted(versions) == list(range(1, n + 1))
+    v = store.versions("children", "2025-H2")
+    assert v["active"].sum() == 1 and v.loc[v["active"], "version"].item() == n
