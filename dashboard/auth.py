@@ -205,7 +205,8 @@ def _login_page(lang: str, nxt: str, error: str) -> str:
 <html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(t("login_title", lang))} · {escape(t("app_title", lang))}</title>
-<link rel="stylesheet" href="/assets/atlas.css"></head>
+<link rel="stylesheet" href="/assets/atlas.css">
+<link rel="stylesheet" href="/assets/upload.css"></head>
 <body class="login-body"><main class="login-card">
 <h1>{escape(t("app_title", lang))}</h1>
 <h2>{escape(t("login_title", lang))}</h2>

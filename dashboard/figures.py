@@ -71,9 +71,15 @@ def tick_positions(k: int) -> list[float]:
     return [-1 + (i + 0.5) * width for i in range(n)]
 
 
-def legend_labels(cls: Classification, no_data: str, decimals: int, unit: str = "") -> list[str]:
-    """Colour-bar labels: no data first, then each class with its range and count."""
-    n_missing = int((cls.classes == -1).sum())
+def legend_labels(
+    cls: Classification, no_data: str, decimals: int, unit: str = "", missing: int | None = None
+) -> list[str]:
+    """Colour-bar labels: no data first, then each class with its range and count.
+
+    ``missing`` overrides the no-data count (a region map does not count the counties
+    outside the region).
+    """
+    n_missing = int((cls.classes == -1).sum()) if missing is None else missing
     labels = [f"{no_data} ({n_missing:,})"]
     for (lo, hi), n in zip(cls.intervals(), cls.counts, strict=True):
         labels.append(f"{lo:,.{decimals}f} – {hi:,.{decimals}f} ({n:,})")
@@ -100,6 +106,7 @@ def map_figure(
     lon_range: tuple[float, float] = MAIN_LON,
     lat_range: tuple[float, float] = MAIN_LAT,
     show_inset: bool = True,
+    uirevision: str = "map-nation",
 ) -> go.Figure:
     """The county choropleth with province borders and the South China Sea inset.
 
@@ -219,7 +226,7 @@ def map_figure(
         paper_bgcolor="white",
         showlegend=False,
         dragmode="pan",
-        uirevision="map",
+        uirevision=uirevision,
         annotations=[
             dict(
                 text=credit,

@@ -49,3 +49,6 @@ DS_CONFIRM = "datasets-confirm"
 DS_PENDING = "datasets-pending"
 UP_LOGOUT = "logout-button"
 UP_NAV = "upload-nav"
+REGION = "region"
+BREADCRUMB = "breadcrumb"
+CRUMB = "crumb"  # pattern-matching type for breadcrumb buttons

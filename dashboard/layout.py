@@ -23,7 +23,13 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
 
     ids_ok = {i.id for i in indicators.all_indicators()}
     periods = atlas.periods()
+    region = q.get("region")
+    try:
+        atlas.region_info(region)
+    except KeyError:
+        region = None
     return {
+        "region": region,
         "indicator": q.get("indicator") if q.get("indicator") in ids_ok else DEFAULT_INDICATOR,
         "period": q.get("period")
         if q.get("period") in periods
@@ -48,6 +54,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Location(id=ids.RELOAD, refresh=True),
+            dcc.Store(id=ids.REGION, data=state["region"]),
             html.Header(
                 [
                     html.H1(t("app_title", lang), id=ids.TITLE),

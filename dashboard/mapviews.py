@@ -38,20 +38,29 @@ class MapViews:
             self._static_parts = compute()
         return self._static_parts
 
-    def map_figure(self, indicator: str, period: str | None, scheme: str, lang: str) -> dict:
+    def map_figure(
+        self, indicator: str, period: str | None, scheme: str, lang: str, region: str | None = None
+    ) -> dict:
         """The full initial figure (geometry by URL) as a plain dict, memoised."""
         p = self.resolve_period(period)
         return self._memo(
-            f"figure:{indicator}:{p}:{scheme}:{lang}",
-            lambda: self._map_figure(indicator, p, scheme, lang).to_plotly_json(),
+            f"figure:{indicator}:{p}:{scheme}:{lang}:{region or ''}",
+            lambda: self._map_figure(indicator, p, scheme, lang, region).to_plotly_json(),
         )
 
-    def _map_figure(self, indicator: str, period: str | None, scheme: str, lang: str):
+    def _map_figure(
+        self, indicator: str, period: str | None, scheme: str, lang: str, region: str | None = None
+    ):
         from dashboard.figures import MapStyle, map_figure
 
         parts = self._static_map_parts()
-        mv = self.map_values(indicator, period, scheme, lang)
+        mv = self.map_values(indicator, period, scheme, lang, region=region)
+        info = self.region_info(region)
+        frame = {"uirevision": f"map-{region or 'nation'}"}
+        if info["level"] != "nation":
+            frame.update(lon_range=tuple(info["lon"]), lat_range=tuple(info["lat"]))
         return map_figure(
+            **frame,
             counties_url=self.geo_url("counties"),
             provinces_url=self.geo_url("provinces"),
             province_codes=parts["province_codes"],
@@ -69,9 +78,17 @@ class MapViews:
             credit=t("boundary_credit", lang),
         )
 
-    def map_patch(self, patch, indicator: str, period: str | None, scheme: str, lang: str):
+    def map_patch(
+        self,
+        patch,
+        indicator: str,
+        period: str | None,
+        scheme: str,
+        lang: str,
+        region: str | None = None,
+    ):
         """Fill a ``dash.Patch`` with the values of a new view (no geometry, no names)."""
-        mv = self.map_values(indicator, period, scheme, lang)
+        mv = self.map_values(indicator, period, scheme, lang, region=region)
         note = t("synthetic_short", lang) if mv.synthetic else ""
         return self._patch(
             patch,
@@ -84,6 +101,21 @@ class MapViews:
             note,
             sites=None,
         )
+
+    def zoom_patch(self, patch, region: str | None):
+        """Frame the map on a region (national frame for ``None``)."""
+        from dashboard.figures import MAIN_LAT, MAIN_LON
+
+        info = self.region_info(region)
+        geo = patch["layout"]["geo"]
+        if info["level"] == "nation":
+            geo["lonaxis"]["range"], geo["lataxis"]["range"] = list(MAIN_LON), list(MAIN_LAT)
+        else:
+            geo["lonaxis"]["range"], geo["lataxis"]["range"] = info["lon"], info["lat"]
+        # A new uirevision resets the user's pan and zoom to the new frame; within one
+        # region the view the user chose is kept when values change.
+        patch["layout"]["uirevision"] = f"map-{region or 'nation'}"
+        return patch
 
     def _patch(self, patch, z, text, colours, tick_text, title, label, note, sites):
         from dashboard.figures import stepped_colorscale, tick_positions
@@ -220,10 +252,15 @@ class MapViews:
             return f"K={params.k} · {params.radius_km:g} {'公里' if zh else 'km'} · {period}"
         return period
 
-    def summary_text(self, indicator: str, period: str | None, lang: str) -> str:
-        """One line: counties with data and the national total or median."""
+    def summary_text(
+        self, indicator: str, period: str | None, lang: str, region: str | None = None
+    ) -> str:
+        """One line: counties with data and the total for the region shown."""
         ind = indicators.get(indicator)
         values = self.indicator_values(indicator, period)
+        info = self.region_info(region)
+        if info["level"] != "nation":
+            values = values[values.index.isin(info["codes"])]
         n = int(values.notna().sum())
         line = f"{t('counties_with_data', lang)}: {n:,} / {len(values):,}"
         if ind.group == "counts" and n:

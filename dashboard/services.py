@@ -332,6 +332,52 @@ class Atlas(MapViews):
         return bool(self.store.is_synthetic(self.resolve_period(period)))
 
     # --- map ------------------------------------------------------------------------
+    # --- regions --------------------------------------------------------------------
+    def region_info(self, region: str | None) -> dict:
+        """Level, name, parents and lon/lat frame of a region (``None`` = the nation).
+
+        Raises ``KeyError`` for a code that is neither a province nor a prefecture.
+        """
+        web = self.layers.counties_web
+        if not region or region == "100000":
+            return {"level": "nation", "code": None, "name_zh": "全国", "parents": []}
+        if region in set(web["province_code"]):
+            rows = web[web["province_code"] == region]
+            level, name, parents = "province", rows["province_zh"].iloc[0], []
+        elif region in set(web["prefecture_code"]):
+            rows = web[web["prefecture_code"] == region]
+            level, name = "prefecture", rows["prefecture_zh"].iloc[0]
+            parents = [(rows["province_code"].iloc[0], rows["province_zh"].iloc[0])]
+        else:
+            raise KeyError(f"unknown region {region!r}")
+        main = rows[rows.geometry.bounds["miny"] >= boundaries.MAIN_FRAME_MIN_LAT]
+        minx, miny, maxx, maxy = (main if len(main) else rows).total_bounds
+        pad_x, pad_y = max((maxx - minx) * 0.06, 0.05), max((maxy - miny) * 0.06, 0.05)
+        return {
+            "level": level,
+            "code": region,
+            "name_zh": name,
+            "parents": parents,
+            "lon": [float(minx - pad_x), float(maxx + pad_x)],
+            "lat": [float(miny - pad_y), float(maxy + pad_y)],
+            "codes": rows.index.tolist(),
+        }
+
+    def drill(self, region: str | None, clicked_code: str | None) -> str | None:
+        """The region one level below `region` that contains a clicked county."""
+        web = self.layers.counties_web
+        if not clicked_code or clicked_code not in web.index:
+            return region
+        row = web.loc[clicked_code]
+        level = self.region_info(region)["level"]
+        if level == "nation":
+            return row["province_code"]
+        if level == "province":
+            # Municipalities and units without prefectures stay at province level.
+            pref = row["prefecture_code"]
+            return pref if pref != row["province_code"] else region
+        return region
+
     def map_values(
         self,
         indicator_id: str,
@@ -339,15 +385,23 @@ class Atlas(MapViews):
         scheme: str = "quantiles",
         lang: str = "zh",
         k: int = 5,
+        region: str | None = None,
     ) -> MapValues:
-        """Classes, hover texts and legend for the national county map."""
+        """Classes, hover texts and legend for the county map of a region.
+
+        Breaks are computed from the region's counties only, so a province map uses
+        its own range; counties outside the region are drawn as no data.
+        """
         from dashboard.figures import legend_labels, pick_colours
 
         p = self.resolve_period(period)
+        info = self.region_info(region)
 
         def compute() -> MapValues:
             ind = indicators.get(indicator_id)
             values = self.indicator_values(indicator_id, p)
+            if info["level"] != "nation":
+                values = values.where(values.index.isin(info["codes"]))
             cls = classify(values.to_numpy(), scheme, k)
             decimals = _DECIMALS.get(ind.group, 1)
             unit = ind.unit_zh if lang == "zh" else ind.unit_en
@@ -357,16 +411,23 @@ class Atlas(MapViews):
             ]
             name = ind.name_zh if lang == "zh" else ind.name_en
             synthetic = self.is_synthetic(p)
+            if info["level"] != "nation":  # legend counts for the region only
+                n_out = len(values) - len(info["codes"])
+                missing_in = int((cls.classes == -1).sum()) - n_out
+            else:
+                missing_in = None
             return MapValues(
                 z=cls.classes.tolist(),
                 text=text,
                 colours=pick_colours(max(cls.k, 1), "RdBu" if ind.diverging else "YlOrRd"),
-                tick_text=tuple(legend_labels(cls, t("no_data", lang), decimals)),
+                tick_text=tuple(
+                    legend_labels(cls, t("no_data", lang), decimals, missing=missing_in)
+                ),
                 title=f"{name}<br><sub>{unit} · {p}</sub>" if unit else f"{name}<br><sub>{p}</sub>",
                 synthetic=synthetic,
             )
 
-        return self._memo(f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}", compute)
+        return self._memo(f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}:{region or ''}", compute)
 
     def meta(self) -> dict:
         """Periods, indicators and whether the data shown are synthetic (for the API)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Input, Output, Patch, State, no_update
+from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.components.controls import definition
+from dashboard.components.map_card import breadcrumb
 from dashboard.services import Atlas
 
 
@@ -21,25 +22,25 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.INDICATOR, "value"),
         Input(ids.PERIOD, "value"),
         Input(ids.SCHEME, "value"),
+        Input(ids.REGION, "data"),
         State(ids.LANG, "value"),
         State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
-    def update_map(indicator, period, scheme, lang, mode):
-        # In an analysis mode the analysis callback redraws the map.
-        patch = (
-            atlas.map_patch(Patch(), indicator, period, scheme, lang)
-            if mode in (None, "values")
-            else no_update
-        )
-        query = "?" + urlencode(
-            {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
-        )
+    def update_map(indicator, period, scheme, region, lang, mode):
+        patch = Patch()
+        atlas.zoom_patch(patch, region)
+        if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
+            atlas.map_patch(patch, indicator, period, scheme, lang, region=region)
+        state = {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
+        if region:
+            state["region"] = region
+        query = "?" + urlencode(state)
         return (
             patch,
             not atlas.is_synthetic(period),
             definition(indicator, lang),
-            atlas.summary_text(indicator, period, lang),
+            atlas.summary_text(indicator, period, lang, region),
             query,
         )
 
@@ -56,3 +57,26 @@ def register(app, atlas: Atlas) -> None:
         return "?" + urlencode(
             {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
         )
+
+    @app.callback(
+        Output(ids.REGION, "data"),
+        Output(ids.BREADCRUMB, "children"),
+        Input(ids.MAP, "clickData"),
+        Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
+        State(ids.REGION, "data"),
+        State(ids.LANG, "value"),
+        prevent_initial_call=True,
+    )
+    def drill(click, _crumbs, region, lang):
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):  # a breadcrumb button: go back up
+            if not any(_crumbs):
+                return no_update, no_update
+            code = trigger["code"]
+            new = None if code == "100000" else code
+        else:
+            point = (click or {}).get("points", [{}])[0]
+            new = atlas.drill(region, point.get("location"))
+        if new == region:
+            return no_update, no_update
+        return new, breadcrumb(atlas, new, lang).children

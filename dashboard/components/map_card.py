@@ -9,19 +9,54 @@ from dashboard.services import Atlas
 
 
 def map_card(atlas: Atlas, state: dict) -> html.Section:
-    fig = atlas.map_figure(state["indicator"], state["period"], state["scheme"], state["lang"])
+    fig = atlas.map_figure(
+        state["indicator"], state["period"], state["scheme"], state["lang"], state.get("region")
+    )
     return html.Section(
-        dcc.Graph(
-            id=ids.MAP,
-            figure=fig,
-            config={
-                "topojsonURL": atlas.topojson_url,
-                "displaylogo": False,
-                "scrollZoom": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                "toImageButtonOptions": {"format": "png", "scale": 2},
-            },
-            style={"height": "100%"},
-        ),
+        [
+            breadcrumb(atlas, state.get("region"), state["lang"]),
+            dcc.Graph(
+                id=ids.MAP,
+                figure=fig,
+                config={
+                    "topojsonURL": atlas.topojson_url,
+                    "displaylogo": False,
+                    "scrollZoom": True,
+                    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                    "toImageButtonOptions": {"format": "png", "scale": 2},
+                },
+                style={"height": "100%"},
+            ),
+        ],
         className="atlas-map-card",
+    )
+
+
+def breadcrumb(atlas: Atlas, region: str | None, lang: str) -> html.Nav:
+    """全国 > 省 > 地市: each level a button that goes back up."""
+    info = atlas.region_info(region)
+    nation = "全国" if lang == "zh" else "China"
+    items: list = [(None, nation), *info["parents"]]
+    if info["level"] != "nation":
+        items.append((info["code"], info["name_zh"]))
+    children: list = []
+    for i, (code, name) in enumerate(items):
+        last = i == len(items) - 1
+        if i:
+            children.append(html.Span("›", className="crumb-sep"))
+        children.append(
+            html.Button(
+                name,
+                id={"type": ids.CRUMB, "code": code or "100000"},
+                className="crumb current" if last else "crumb",
+                disabled=last,
+                n_clicks=0,
+            )
+        )
+    hint = "点击地图进入下一级" if lang == "zh" else "Click the map to drill down"
+    if info["level"] == "prefecture":
+        hint = ""
+    children.append(html.Span(hint, className="crumb-hint"))
+    return html.Nav(
+        children, id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": "breadcrumb"}
     )

@@ -192,7 +192,7 @@ def mapping_editor(info: dict, lang: str) -> html.Div:
         rows.append(
             html.Div(
                 [
-                    html.Span(fld, className="mapping-field"),
+                    html.Span(t(f"field_{fld}", lang), className="mapping-field", title=fld),
                     dcc.Dropdown(
                         id={"type": ids.UP_MAP_FIELD, "field": fld},
                         options=options,
