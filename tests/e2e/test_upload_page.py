@@ -28,11 +28,10 @@ CSV = (
 @pytest.fixture(scope="module")
 def editor(live_server, tmp_path_factory):
     """An editor account in the live server's data directory (made with the CLI)."""
-    found = [
-        p for p in tmp_path_factory.getbasetemp().glob("e2e-data*") if (p / "server.log").exists()
-    ]
+    base = tmp_path_factory.getbasetemp()
+    found = {p.resolve() for p in base.glob("e2e-data*") if (p / "atlas.sqlite").exists()}
     assert len(found) == 1, found
-    env = {**os.environ, "ATLAS_DATA_DIR": str(found[0])}
+    env = {**os.environ, "ATLAS_DATA_DIR": str(found.pop())}
     r = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "user", "add", EDITOR[0], "--role", "editor",
          "--password-stdin"],
