@@ -99,3 +99,58 @@ def test_sign_in_upload_validate_commit(page, live_server, editor, tmp_path):
     assert r.ok and r.headers["x-atlas-synthetic"] == "false"
     assert "110101" in r.text()
     assert page.external_requests == []
+
+
+def _sign_in(page, live_server, who) -> str:
+    page.goto(f"{live_server}/login?next=/upload")
+    page.locator("#login-name").fill(who[0])
+    page.locator("#login-password").fill(who[1])
+    page.locator("#login-submit").click()
+    page.wait_for_url("**/upload**")
+    return page.request.get(f"{live_server}/api/v1/session").json()["csrf_token"]
+
+
+def test_restore_and_delete_with_confirmation(page, live_server, editor):
+    period = "2018-H1"
+    token = _sign_in(page, live_server, editor)
+    for left_behind in (40, 41):  # versions 1 and 2 through the API
+        r = page.request.post(
+            f"{live_server}/api/v1/uploads",
+            multipart={
+                "file": {
+                    "name": "a.csv",
+                    "mimeType": "text/csv",
+                    "buffer": f"区划代码,儿童总数,留守儿童\n110101,45000,{left_behind}\n".encode(),
+                },
+                "kind": "children",
+                "period": period,
+            },
+            headers={"X-CSRF-Token": token},
+        )
+        assert r.ok, r.text()
+    page.goto(f"{live_server}/upload?lang=en")
+    page.locator("#datasets-table").wait_for(timeout=30_000)
+    restore = page.locator(f'button[id*="children|{period}|1"][id*="restore"]')
+    restore.click()
+    page.wait_for_function(
+        "document.querySelector('#datasets-status').innerText.includes('Restored')",
+        timeout=30_000,
+    )
+    csv = page.request.get(f"{live_server}/api/v1/data.csv?period={period}").text()
+    assert "110101" in csv and ",40," in csv
+    # delete asks first: dismissing keeps the version, accepting deletes it
+    messages = []
+    page.once("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    delete = page.locator(f'button[id*="children|{period}|2"][id*="delete"]')
+    delete.click()
+    page.wait_for_timeout(1500)
+    assert messages and period in messages[0] and "cannot be undone" in messages[0]
+    assert page.locator(f'button[id*="children|{period}|2"]').count() >= 1
+    page.once("dialog", lambda d: d.accept())
+    delete.click()
+    page.wait_for_function(
+        "document.querySelector('#datasets-status').innerText.includes('Deleted')",
+        timeout=30_000,
+    )
+    assert page.locator(f'button[id*="children|{period}|2"]').count() == 0
+    shot(page, "datasets-after-delete")
