@@ -80,3 +80,31 @@ def test_indicator_switch_in_browser(page, live_server):
     assert before != after
     assert page.locator("#map path.choroplethlocation").count() > 2800
     shot(page, "national-migrant")
+
+
+def test_drill_into_a_province_and_back(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    box = page.locator("#map .main-svg").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.50, box["y"] + box["height"] * 0.62)
+    page.wait_for_function("location.search.includes('region=')", timeout=20_000)
+    page.wait_for_timeout(1000)
+    crumbs = page.inner_text("#breadcrumb")
+    assert "全国" in crumbs and ("省" in crumbs or "自治区" in crumbs or "市" in crumbs)
+    ranges = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range"
+    )
+    assert ranges[1] - ranges[0] < 30  # framed on one province, not the nation
+    shot(page, "drill-province")
+    url = page.evaluate("location.href")
+    page.locator("#breadcrumb button").first.click()
+    page.wait_for_function("!location.search.includes('region=')", timeout=20_000)
+    page.wait_for_timeout(800)
+    ranges = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range"
+    )
+    assert ranges[1] - ranges[0] > 50
+    # The URL of the province view restores it exactly.
+    page.goto(url)
+    wait_for_map(page)
+    assert page.inner_text("#breadcrumb") == crumbs
