@@ -107,6 +107,7 @@ def map_figure(
     lat_range: tuple[float, float] = MAIN_LAT,
     show_inset: bool = True,
     uirevision: str = "map-nation",
+    central_lon: float = 105.0,
 ) -> go.Figure:
     """The county choropleth with province borders and the South China Sea inset.
 
@@ -216,7 +217,12 @@ def map_figure(
     )
     fig.update_layout(
         geo=dict(
-            **geo_common,
+            **{
+                **geo_common,
+                "projection": dict(
+                    type="conic equal area", parallels=[25, 47], rotation=dict(lon=central_lon)
+                ),
+            },
             lonaxis=dict(range=list(lon_range)),
             lataxis=dict(range=list(lat_range)),
             domain=dict(x=[0, 1], y=[0, 1]),

@@ -52,3 +52,6 @@ UP_NAV = "upload-nav"
 REGION = "region"
 BREADCRUMB = "breadcrumb"
 CRUMB = "crumb"  # pattern-matching type for breadcrumb buttons
+SEARCH = "county-search"
+SELECTED = "selected-county"
+PANEL = "county-panel"

@@ -28,7 +28,11 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
         atlas.region_info(region)
     except KeyError:
         region = None
+    county = q.get("county")
+    if county not in atlas.layers.counties_web.index:
+        county = None
     return {
+        "county": county,
         "region": region,
         "indicator": q.get("indicator") if q.get("indicator") in ids_ok else DEFAULT_INDICATOR,
         "period": q.get("period")
@@ -55,6 +59,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Location(id=ids.RELOAD, refresh=True),
             dcc.Store(id=ids.REGION, data=state["region"]),
+            dcc.Store(id=ids.SELECTED, data=state["county"]),
             html.Header(
                 [
                     html.H1(t("app_title", lang), id=ids.TITLE),

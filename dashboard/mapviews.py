@@ -58,7 +58,11 @@ class MapViews:
         info = self.region_info(region)
         frame = {"uirevision": f"map-{region or 'nation'}"}
         if info["level"] != "nation":
-            frame.update(lon_range=tuple(info["lon"]), lat_range=tuple(info["lat"]))
+            frame.update(
+                lon_range=tuple(info["lon"]),
+                lat_range=tuple(info["lat"]),
+                central_lon=round(sum(info["lon"]) / 2, 3),
+            )
         return map_figure(
             **frame,
             counties_url=self.geo_url("counties"),
@@ -110,8 +114,12 @@ class MapViews:
         geo = patch["layout"]["geo"]
         if info["level"] == "nation":
             geo["lonaxis"]["range"], geo["lataxis"]["range"] = list(MAIN_LON), list(MAIN_LAT)
+            geo["projection"]["rotation"]["lon"] = 105
         else:
             geo["lonaxis"]["range"], geo["lataxis"]["range"] = info["lon"], info["lat"]
+            # Central meridian through the region: the frame of a lon/lat box is skewed
+            # (and clips the region) when the box lies far from the central meridian.
+            geo["projection"]["rotation"]["lon"] = round(sum(info["lon"]) / 2, 3)
         # A new uirevision resets the user's pan and zoom to the new frame; within one
         # region the view the user chose is kept when values change.
         patch["layout"]["uirevision"] = f"map-{region or 'nation'}"

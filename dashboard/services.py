@@ -332,6 +332,104 @@ class Atlas(MapViews):
         return bool(self.store.is_synthetic(self.resolve_period(period)))
 
     # --- map ------------------------------------------------------------------------
+    # --- counties -------------------------------------------------------------------
+    PROFILE_INDICATORS = (
+        "children",
+        "left_behind",
+        "migrant",
+        "risk_total",
+        "left_behind_rate",
+        "migrant_rate",
+        "children_homes",
+        "activity_centres",
+        "child_directors",
+        "facilities_per_1000_left_behind",
+        "directors_per_1000_left_behind",
+    )
+
+    def search_options(self, query: str | None, lang: str, limit: int = 12) -> list[dict]:
+        """Dropdown options for the county search box (Chinese, pinyin or code)."""
+        if not query or not query.strip():
+            return []
+        reg = self.registry
+        out = []
+        for code in reg.search(query, limit=limit):
+            if code not in self.layers.counties_web.index:
+                continue
+            row = reg.counties.loc[code]
+            # The js-search filter of the dropdown matches the label and the "search" key
+            # token by token: give it the Chinese name, pinyin, English name and code, and
+            # the query itself so initials such as "cyq" are kept too.
+            out.append(
+                {
+                    "label": f"{row['name_zh']} {row['name_en']} · {row['prefecture_zh']} · "
+                    f"{row['province_zh']} ({code})",
+                    "value": code,
+                    "search": f"{row['name_zh']} {row['pinyin']} {row['name_en']} {code} {query}",
+                }
+            )
+        return out
+
+    def county_profile(self, code: str, period: str | None, lang: str) -> dict:
+        """Every profile measure with its rank in the province and the nation, the trend
+        over all periods and the county's facilities."""
+        p = self.resolve_period(period)
+
+        def compute() -> dict:
+            web = self.layers.counties_web
+            if code not in web.index:
+                raise KeyError(f"unknown county {code!r}")
+            row = web.loc[code]
+            in_prov = web.index[web["province_code"] == row["province_code"]]
+            rows = []
+            for ind_id in self.PROFILE_INDICATORS:
+                ind = indicators.get(ind_id)
+                v = self.indicator_values(ind_id, p)
+                value = v.get(code)
+                rank_n = v.rank(ascending=False, method="min")
+                rank_p = v[v.index.isin(in_prov)].rank(ascending=False, method="min")
+                rows.append(
+                    {
+                        "id": ind_id,
+                        "name": ind.name_zh if lang == "zh" else ind.name_en,
+                        "unit": ind.unit_zh if lang == "zh" else ind.unit_en,
+                        "value": None if value is None or value != value else float(value),
+                        "group": ind.group,
+                        "rank_province": None if value != value else int(rank_p.get(code)),
+                        "n_province": int(v[v.index.isin(in_prov)].notna().sum()),
+                        "rank_nation": None if value != value else int(rank_n.get(code)),
+                        "n_nation": int(v.notna().sum()),
+                    }
+                )
+            trend = []
+            for q in self.periods():
+                tq = self.county_table(q)
+                trend.append(
+                    {
+                        "period": q,
+                        **{m: _num(tq.at[code, m]) for m in ("children", "left_behind", "migrant")},
+                    }
+                )
+            pts = self.facility_points(p)
+            mine = pts[pts["code"] == code] if "code" in pts.columns else pts.iloc[:0]
+            return {
+                "code": code,
+                "name_zh": row["name_zh"],
+                "name_en": self.registry.counties["name_en"].get(code, ""),
+                "prefecture_zh": row["prefecture_zh"],
+                "province_zh": row["province_zh"],
+                "kind": row["kind"],
+                "area_km2": float(row["area_km2"]),
+                "period": p,
+                "synthetic": self.is_synthetic(p),
+                "rows": rows,
+                "trend": trend,
+                "facilities": mine[["name", "kind"]].head(12).to_dict("records"),
+                "n_facilities": int(len(mine)),
+            }
+
+        return self._memo(f"profile:{code}:{p}:{lang}", compute)
+
     # --- regions --------------------------------------------------------------------
     def region_info(self, region: str | None) -> dict:
         """Level, name, parents and lon/lat frame of a region (``None`` = the nation).
@@ -362,6 +460,16 @@ class Atlas(MapViews):
             "lat": [float(miny - pad_y), float(maxy + pad_y)],
             "codes": rows.index.tolist(),
         }
+
+    def region_of(self, code: str) -> str | None:
+        """The smallest drill-down region that holds a county (its prefecture, or its
+        province where the prefecture is the province itself)."""
+        web = self.layers.counties_web
+        if code not in web.index:
+            return None
+        row = web.loc[code]
+        pref = row["prefecture_code"]
+        return row["province_code"] if pref == row["province_code"] else pref
 
     def drill(self, region: str | None, clicked_code: str | None) -> str | None:
         """The region one level below `region` that contains a clicked county."""
@@ -443,6 +551,14 @@ class Atlas(MapViews):
                 "counties": len(self.layers.counties_full),
             },
         }
+
+
+def _num(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
 
 
 def _export_columns(table: pd.DataFrame) -> list[str]:

@@ -8,6 +8,7 @@ from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.components.controls import definition
+from dashboard.components.county_panel import county_panel
 from dashboard.components.map_card import breadcrumb
 from dashboard.services import Atlas
 
@@ -23,11 +24,12 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PERIOD, "value"),
         Input(ids.SCHEME, "value"),
         Input(ids.REGION, "data"),
+        Input(ids.SELECTED, "data"),
         State(ids.LANG, "value"),
         State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
-    def update_map(indicator, period, scheme, region, lang, mode):
+    def update_map(indicator, period, scheme, region, county, lang, mode):
         patch = Patch()
         atlas.zoom_patch(patch, region)
         if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
@@ -35,6 +37,8 @@ def register(app, atlas: Atlas) -> None:
         state = {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
         if region:
             state["region"] = region
+        if county:
+            state["county"] = county
         query = "?" + urlencode(state)
         return (
             patch,
@@ -61,22 +65,54 @@ def register(app, atlas: Atlas) -> None:
     @app.callback(
         Output(ids.REGION, "data"),
         Output(ids.BREADCRUMB, "children"),
+        Output(ids.SELECTED, "data"),
         Input(ids.MAP, "clickData"),
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
+        Input(ids.SEARCH, "value"),
         State(ids.REGION, "data"),
+        State(ids.SELECTED, "data"),
         State(ids.LANG, "value"),
         prevent_initial_call=True,
     )
-    def drill(click, _crumbs, region, lang):
+    def navigate(click, crumbs, searched, region, selected, lang):
         trigger = ctx.triggered_id
+        county = selected
         if isinstance(trigger, dict):  # a breadcrumb button: go back up
-            if not any(_crumbs):
-                return no_update, no_update
+            if not any(crumbs):
+                return no_update, no_update, no_update
             code = trigger["code"]
             new = None if code == "100000" else code
+        elif trigger == ids.SEARCH:  # a county found by name, pinyin or code
+            if not searched:
+                return no_update, no_update, None
+            county, new = searched, atlas.region_of(searched)
         else:
             point = (click or {}).get("points", [{}])[0]
+            county = point.get("location") or selected
             new = atlas.drill(region, point.get("location"))
-        if new == region:
-            return no_update, no_update
-        return new, breadcrumb(atlas, new, lang).children
+        crumbs_out = breadcrumb(atlas, new, lang).children if new != region else no_update
+        return (new if new != region else no_update), crumbs_out, county
+
+    @app.callback(
+        Output(ids.SEARCH, "options"),
+        Input(ids.SEARCH, "search_value"),
+        State(ids.LANG, "value"),
+        State(ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def search(query, lang, current):
+        options = atlas.search_options(query, lang)
+        if not options and current:  # keep the chosen county listed
+            options = atlas.search_options(current, lang)
+        return options
+
+    @app.callback(
+        Output(ids.PANEL, "children"),
+        Input(ids.SELECTED, "data"),
+        Input(ids.PERIOD, "value"),
+        State(ids.LANG, "value"),
+        prevent_initial_call=True,
+    )
+    def show_county(code, period, lang):
+        profile = atlas.county_profile(code, period, lang) if code else None
+        return county_panel(profile, lang)

@@ -43,8 +43,14 @@ def definition(indicator_id: str, lang: str) -> str:
 def controls(atlas: Atlas, state: dict) -> html.Aside:
     lang = state["lang"]
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean"]
+    from dashboard.components.county_panel import county_panel, search_box
+
+    selected = state.get("county")
+    profile = atlas.county_profile(selected, state["period"], lang) if selected else None
     return html.Aside(
         [
+            search_box(lang),
+            html.Section(county_panel(profile, lang), id=ids.PANEL, className="county-panel"),
             html.Div(
                 [
                     html.Label(t("indicator", lang), htmlFor=ids.INDICATOR),

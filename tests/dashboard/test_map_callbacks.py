@@ -54,6 +54,8 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
             {"id": ids.INDICATOR, "property": "value", "value": indicator},
             {"id": ids.PERIOD, "property": "value", "value": period},
             {"id": ids.SCHEME, "property": "value", "value": scheme},
+            {"id": ids.REGION, "property": "data", "value": None},
+            {"id": ids.SELECTED, "property": "data", "value": None},
         ],
         "state": [
             {"id": ids.LANG, "property": "value", "value": lang},
