@@ -57,6 +57,7 @@ def test_layout_from_query_string(dash_app):
 
     s = view_state(dash_app.atlas, "?indicator=migrant&period=2025-H2&region=510000&lang=en")
     assert s == {
+        "county": None,
         "region": "510000",
         "indicator": "migrant",
         "period": "2025-H2",
