@@ -26,8 +26,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, layers):
-    data = make_data_dir(tmp_path_factory.mktemp("e2e-data"), layers)
+def live_data_dir(tmp_path_factory, layers) -> Path:
+    """The data directory of the live server (tests may add users to it)."""
+    return make_data_dir(tmp_path_factory.mktemp("e2e-data"), layers)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data_dir):
+    data = live_data_dir
     port = _free_port()
     env = {**os.environ, "ATLAS_DATA_DIR": str(data), "PORT": str(port), "HOST": "127.0.0.1"}
     OUT.mkdir(parents=True, exist_ok=True)

@@ -26,12 +26,9 @@ CSV = (
 
 
 @pytest.fixture(scope="module")
-def editor(live_server, tmp_path_factory):
+def editor(live_server, live_data_dir):
     """An editor account in the live server's data directory (made with the CLI)."""
-    base = tmp_path_factory.getbasetemp()
-    found = {p.resolve() for p in base.glob("e2e-data*") if (p / "atlas.sqlite").exists()}
-    assert len(found) == 1, found
-    env = {**os.environ, "ATLAS_DATA_DIR": str(found.pop())}
+    env = {**os.environ, "ATLAS_DATA_DIR": str(live_data_dir)}
     r = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "user", "add", EDITOR[0], "--role", "editor",
          "--password-stdin"],

@@ -1,5 +1,3 @@
-import time
-
 import numpy as np
 import pandas as pd
 import pulp
@@ -83,12 +81,11 @@ def test_greedy_cover():
     assert chosen.tolist() == [True, True] and covered.all()
 
 
-def test_speed_2900_by_2900_k20():
+def test_full_size_k20():
+    """A full-size instance solves (speed is measured in bench/bench_analysis.py)."""
     rng = np.random.default_rng(5)
     pts = rng.uniform([75, 20], [130, 50], (2900, 2))
     counties = pd.DataFrame(pts, columns=["cx", "cy"], index=[f"{i:06d}" for i in range(2900)])
     children = pd.Series(rng.integers(0, 20000, 2900), index=counties.index)
-    t = time.perf_counter()
     res = maximal_covering(counties, children, k=20, radius_km=50)
-    assert time.perf_counter() - t < 30
     assert len(res.sites) == 20 and res.newly_covered > 0
