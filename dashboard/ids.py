@@ -55,3 +55,4 @@ CRUMB = "crumb"  # pattern-matching type for breadcrumb buttons
 SEARCH = "county-search"
 SELECTED = "selected-county"
 PANEL = "county-panel"
+TABLE_CSV = "table-csv"

@@ -116,3 +116,12 @@ def register(app, atlas: Atlas) -> None:
     def show_county(code, period, lang):
         profile = atlas.county_profile(code, period, lang) if code else None
         return county_panel(profile, lang)
+
+    @app.callback(
+        Output(ids.ANALYSIS_TABLE, "exportDataAsCsv"),
+        Input(ids.TABLE_CSV, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def download_table(n_clicks):
+        # The grid exports what it shows (sorted and filtered) as CSV in the browser.
+        return bool(n_clicks)

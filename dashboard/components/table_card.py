@@ -16,7 +16,18 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
     )
     return html.Section(
         [
-            html.H2("县级排名（前 50）" if zh else "County ranking (top 50)"),
+            html.Div(
+                [
+                    html.H2("县级排名（前 50）" if zh else "County ranking (top 50)"),
+                    html.Button(
+                        "下载 CSV" if zh else "Download CSV",
+                        id=ids.TABLE_CSV,
+                        className="table-csv",
+                        n_clicks=0,
+                    ),
+                ],
+                className="table-head",
+            ),
             dag.AgGrid(
                 id=ids.ANALYSIS_TABLE,
                 rowData=rows,
@@ -27,9 +38,19 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
                     "paginationPageSize": 10,
                     "animateRows": False,
                 },
-                csvExportParams={"fileName": "atlas-table.csv"},
+                csvExportParams=csv_params(atlas.is_synthetic(state["period"])),
                 style={"height": "380px"},
             ),
         ],
         className="atlas-table-card",
     )
+
+
+def csv_params(synthetic: bool) -> dict:
+    """Grid CSV export settings; demo data are labelled in the file name and first line."""
+    if not synthetic:
+        return {"fileName": "atlas-table.csv"}
+    return {
+        "fileName": "atlas-table-SYNTHETIC-demo.csv",
+        "prependContent": "合成演示数据，不是统计数字 / SYNTHETIC DEMO DATA, not statistics\n",
+    }

@@ -108,3 +108,15 @@ def test_drill_into_a_province_and_back(page, live_server):
     page.goto(url)
     wait_for_map(page)
     assert page.inner_text("#breadcrumb") == crumbs
+
+
+def test_table_csv_download_is_labelled_synthetic(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    with page.expect_download(timeout=20_000) as dl:
+        page.locator("#table-csv").click()
+    download = dl.value
+    assert "SYNTHETIC" in download.suggested_filename
+    text = open(download.path(), encoding="utf-8-sig").read()
+    assert text.startswith("合成演示数据")
+    assert len(text.splitlines()) >= 11  # the label, the header and the rows shown
