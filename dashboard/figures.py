@@ -130,6 +130,8 @@ def map_figure(
         colorscale=stepped_colorscale(style.colours),
         marker_line_color=BORDER_COLOUR,
         marker_line_width=0.2,
+        selected=dict(marker=dict(opacity=1.0)),
+        unselected=dict(marker=dict(opacity=0.25)),
     )
     main = go.Choropleth(
         locations=[codes[i] for i in main_index],
@@ -292,3 +294,90 @@ def main_positions(miny: np.ndarray) -> list[int]:
     """Positions of the counties drawn on the main map: all but those reaching south of
     the main frame (the South China Sea island districts, shown in the inset)."""
     return np.flatnonzero(miny >= MAIN_LAT[0]).tolist()
+
+
+def distribution_figure(
+    values: list[float],
+    classes: list[int],
+    colours: tuple[str, ...],
+    codes: list[str],
+    names: list[str],
+    title: str,
+    selected: list[int] | None = None,
+) -> go.Figure:
+    """A strip of every county's value coloured by its map class (box/lasso selectable).
+
+    A strip (one dot per county, jittered) rather than a histogram so that a selection
+    picks counties, which the map can then highlight.
+    """
+    rng = np.random.default_rng(0)
+    jitter = rng.uniform(-0.4, 0.4, len(values)).round(3).tolist()
+    colour = [colours[c] if 0 <= c < len(colours) else NO_DATA_COLOUR for c in classes]
+    fig = go.Figure(
+        go.Scattergl(
+            x=values,
+            y=jitter,
+            mode="markers",
+            customdata=codes,
+            text=names,
+            marker=dict(color=colour, size=6, line=dict(width=0.3, color="#555")),
+            hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
+            selectedpoints=selected,
+            selected=dict(marker=dict(size=8)),
+            unselected=dict(marker=dict(opacity=0.25)),
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=13)),
+        margin=dict(l=10, r=10, t=34, b=30),
+        yaxis=dict(visible=False, range=[-0.6, 0.6]),
+        xaxis=dict(title=None),
+        dragmode="lasso",
+        height=220,
+        paper_bgcolor="white",
+        plot_bgcolor="#fafafa",
+        uirevision="dist",
+    )
+    return fig
+
+
+def scatter_figure(
+    need: list[float],
+    coverage: list[float],
+    codes: list[str],
+    names: list[str],
+    labels: tuple[str, str],
+    title: str,
+    selected: list[int] | None = None,
+) -> go.Figure:
+    """Need (left-behind children) against coverage (facilities per 1,000 of them)."""
+    fig = go.Figure(
+        go.Scattergl(
+            x=need,
+            y=coverage,
+            mode="markers",
+            customdata=codes,
+            text=names,
+            marker=dict(size=6, color="#3b6ea5", opacity=0.7),
+            hovertemplate="%{text}<br>"
+            + labels[0]
+            + ": %{x:,.0f}<br>"
+            + labels[1]
+            + ": %{y:,.1f}<extra></extra>",
+            selectedpoints=selected,
+            selected=dict(marker=dict(color="#d7191c", size=8)),
+            unselected=dict(marker=dict(opacity=0.2)),
+        )
+    )
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=13)),
+        margin=dict(l=50, r=10, t=34, b=40),
+        xaxis=dict(title=labels[0], type="log"),
+        yaxis=dict(title=labels[1]),
+        dragmode="lasso",
+        height=300,
+        paper_bgcolor="white",
+        plot_bgcolor="#fafafa",
+        uirevision="scatter",
+    )
+    return fig

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.charts_card import charts_card
 from dashboard.components.controls import controls
 from dashboard.components.map_card import map_card
 from dashboard.components.table_card import table_card
@@ -60,6 +61,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             dcc.Location(id=ids.RELOAD, refresh=True),
             dcc.Store(id=ids.REGION, data=state["region"]),
             dcc.Store(id=ids.SELECTED, data=state["county"]),
+            dcc.Store(id=ids.SELECTION, data=None),
             html.Header(
                 [
                     html.H1(t("app_title", lang), id=ids.TITLE),
@@ -86,7 +88,12 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
                 role="status",
             ),
             html.Main(
-                [controls(atlas, state), map_card(atlas, state), table_card(atlas, state)],
+                [
+                    controls(atlas, state),
+                    map_card(atlas, state),
+                    charts_card(atlas, state),
+                    table_card(atlas, state),
+                ],
                 className="atlas-body",
             ),
             html.Footer(t("boundary_credit", lang), className="atlas-footer"),

@@ -260,6 +260,71 @@ class MapViews:
             return f"K={params.k} · {params.radius_km:g} {'公里' if zh else 'km'} · {period}"
         return period
 
+    def linked_figures(
+        self,
+        indicator: str,
+        period: str | None,
+        scheme: str,
+        lang: str,
+        region: str | None,
+        selection: list[str] | None,
+    ):
+        """The distribution strip and the need-versus-coverage scatter for a view."""
+        from dashboard.figures import distribution_figure, scatter_figure
+
+        info = self.region_info(region)
+        mv = self.map_values(indicator, period, scheme, lang, region=region)
+        values = self.indicator_values(indicator, period)
+        web = self.layers.counties_web
+        keep = values.notna() & (
+            values.index.isin(info["codes"]) if info["level"] != "nation" else True
+        )
+        idx = [i for i, k in enumerate(keep.reindex(web.index).fillna(False)) if k]
+        codes = [web.index[i] for i in idx]
+        names = [f"{web['name_zh'].iloc[i]} · {web['province_zh'].iloc[i]}" for i in idx]
+        chosen = set(selection or [])
+        sel = [j for j, c in enumerate(codes) if c in chosen] if selection else None
+        vals = values.reindex(codes).round(3).tolist()
+        dist = distribution_figure(
+            vals, [mv.z[i] for i in idx], mv.colours, codes, names, mv.title.split("<br>")[0], sel
+        )
+        need = self.indicator_values("left_behind", period).reindex(codes)
+        cov = self.indicator_values("facilities_per_1000_left_behind", period).reindex(codes)
+        ok = need.gt(0) & cov.notna()
+        s_codes = [c for c, k in zip(codes, ok, strict=True) if k]
+        s_names = [n for n, k in zip(names, ok, strict=True) if k]
+        s_sel = [j for j, c in enumerate(s_codes) if c in chosen] if selection else None
+        zh = lang == "zh"
+        labels = (
+            ("留守儿童（人，对数轴）", "每千名留守儿童服务场所")
+            if zh
+            else ("Left-behind children (log)", "Facilities per 1,000 left-behind")
+        )
+        scatter = scatter_figure(
+            need[ok].round(0).tolist(),
+            cov[ok].round(3).tolist(),
+            s_codes,
+            s_names,
+            labels,
+            "需求与服务覆盖" if zh else "Need vs coverage",
+            s_sel,
+        )
+        return dist, scatter
+
+    def selection_patch(self, patch, selection: list[str] | None):
+        """Highlight selected counties on the map (``None`` clears the highlight)."""
+        parts = self._static_map_parts()
+        codes = parts["codes"]
+        chosen = set(selection or [])
+        for trace_index, idx in ((0, parts["main"]), (2, parts["inset"])):
+            if selection:
+                patch["data"][trace_index]["selectedpoints"] = [
+                    j for j, i in enumerate(idx) if codes[i] in chosen
+                ]
+            else:
+                patch["data"][trace_index]["selectedpoints"] = None
+        return patch
+
     def summary_text(
         self, indicator: str, period: str | None, lang: str, region: str | None = None
     ) -> str:

@@ -22,7 +22,6 @@ def map_card(atlas: Atlas, state: dict) -> html.Section:
                     "topojsonURL": atlas.topojson_url,
                     "displaylogo": False,
                     "scrollZoom": True,
-                    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                     "toImageButtonOptions": {"format": "png", "scale": 2},
                 },
                 style={"height": "100%"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.conftest import shot
@@ -117,6 +119,36 @@ def test_table_csv_download_is_labelled_synthetic(page, live_server):
         page.locator("#table-csv").click()
     download = dl.value
     assert "SYNTHETIC" in download.suggested_filename
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("合成演示数据")
     assert len(text.splitlines()) >= 11  # the label, the header and the rows shown
+
+
+def test_lasso_on_scatter_highlights_map_and_strip(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    area = page.locator("#need-coverage .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.1)
+    page.mouse.down()
+    for fx, fy in [(0.95, 0.1), (0.95, 0.95), (0.6, 0.95), (0.6, 0.1)]:
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=5)
+    page.mouse.up()
+    page.wait_for_function(
+        "(document.querySelector('#map .js-plotly-plot').data[0].selectedpoints || []).length > 0",
+        timeout=30_000,
+    )
+    n_map = page.evaluate(
+        "document.querySelector('#map .js-plotly-plot').data[0].selectedpoints.length"
+    )
+    page.wait_for_function(
+        "(document.querySelector('#distribution .js-plotly-plot').data[0].selectedpoints || [])"
+        ".length > 0",
+        timeout=30_000,
+    )
+    n_strip = page.evaluate(
+        "document.querySelector('#distribution .js-plotly-plot').data[0].selectedpoints.length"
+    )
+    assert n_map > 10 and abs(n_map - n_strip) <= 2  # the same counties on both views
+    shot(page, "linked-selection")

@@ -1,0 +1,48 @@
+"""Linked views: a selection on the map or either chart highlights it everywhere."""
+
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.services import Atlas
+
+
+def register(app, atlas: Atlas) -> None:
+    @app.callback(
+        Output(ids.DIST, "figure"),
+        Output(ids.SCATTER, "figure"),
+        Input(ids.INDICATOR, "value"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.SCHEME, "value"),
+        Input(ids.REGION, "data"),
+        Input(ids.SELECTION, "data"),
+        State(ids.LANG, "value"),
+        prevent_initial_call=True,
+    )
+    def charts(indicator, period, scheme, region, selection, lang):
+        return atlas.linked_figures(indicator, period, scheme, lang, region, selection)
+
+    @app.callback(
+        Output(ids.SELECTION, "data"),
+        Input(ids.DIST, "selectedData"),
+        Input(ids.SCATTER, "selectedData"),
+        Input(ids.MAP, "selectedData"),
+        prevent_initial_call=True,
+    )
+    def select(dist, scatter, map_sel):
+        data = {ids.DIST: dist, ids.SCATTER: scatter, ids.MAP: map_sel}.get(ctx.triggered_id)
+        if not data or not data.get("points"):
+            return None  # a double-click clears the selection
+        key = "location" if ctx.triggered_id == ids.MAP else "customdata"
+        return sorted({p[key] for p in data["points"] if p.get(key)}) or None
+
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Input(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def highlight(selection):
+        if ctx.triggered_id is None:
+            return no_update
+        return atlas.selection_patch(Patch(), selection)
