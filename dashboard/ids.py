@@ -1,7 +1,6 @@
 """Every Dash component id, in one place, so layout, callbacks and tests agree."""
 
 URL = "url"
-RELOAD = "url-reload"
 LANG = "lang"
 INDICATOR = "indicator"
 PERIOD = "period"
@@ -59,3 +58,4 @@ TABLE_CSV = "table-csv"
 DIST = "distribution"
 SCATTER = "need-coverage"
 SELECTION = "selection"
+LANG_OTHER = "lang-other"

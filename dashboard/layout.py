@@ -58,8 +58,8 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Location(id=ids.RELOAD, refresh=True),
             dcc.Store(id=ids.REGION, data=state["region"]),
+            dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.SELECTED, data=state["county"]),
             dcc.Store(id=ids.SELECTION, data=None),
             html.Header(
@@ -67,16 +67,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
                     html.H1(t("app_title", lang), id=ids.TITLE),
                     html.Span(t("app_subtitle", lang), className="subtitle"),
                     html.Span(className="spacer"),
-                    dcc.RadioItems(
-                        id=ids.LANG,
-                        options=[
-                            {"label": "中文", "value": "zh"},
-                            {"label": "English", "value": "en"},
-                        ],
-                        value=lang,
-                        inline=True,
-                        className="lang-switch",
-                    ),
+                    language_link(state),
                 ],
                 className="atlas-header",
             ),
@@ -98,4 +89,30 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             ),
             html.Footer(t("boundary_credit", lang), className="atlas-footer"),
         ]
+    )
+
+
+def language_link(state: dict) -> html.Nav:
+    """中文 | English: a plain link to the same view in the other language.
+
+    A link (not a control with a callback) because every label changes: the page is
+    rebuilt from its URL, which holds the whole view.
+    """
+    from urllib.parse import urlencode
+
+    lang = state["lang"]
+    keep = {
+        k: state[k] for k in ("indicator", "period", "scheme", "region", "county") if state.get(k)
+    }
+    href = "?" + urlencode({**keep, "lang": "en" if lang == "zh" else "zh"})
+    current = html.Span("中文" if lang == "zh" else "English", className="lang-current")
+    other = html.A(
+        "English" if lang == "zh" else "中文",
+        id=ids.LANG_OTHER,
+        href=href,
+        className="lang-link",
+        lang="en" if lang == "zh" else "zh",
+    )
+    return html.Nav(
+        [current, html.Span(" | "), other], className="lang-switch", **{"aria-label": "language"}
     )

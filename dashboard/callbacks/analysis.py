@@ -26,7 +26,7 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.INDICATOR, "value"),
         Input(ids.PERIOD, "value"),
         State(ids.SCHEME, "value"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         background=True,
         progress=Output(ids.ANALYSIS_STATUS, "children"),
         progress_default="",

@@ -17,7 +17,7 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.SCHEME, "value"),
         Input(ids.REGION, "data"),
         Input(ids.SELECTION, "data"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def charts(indicator, period, scheme, region, selection, lang):

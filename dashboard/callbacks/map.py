@@ -20,12 +20,13 @@ def register(app, atlas: Atlas) -> None:
         Output(ids.DEFINITION, "children"),
         Output(ids.SUMMARY, "children"),
         Output(ids.URL, "search"),
+        Output(ids.LANG_OTHER, "href"),
         Input(ids.INDICATOR, "value"),
         Input(ids.PERIOD, "value"),
         Input(ids.SCHEME, "value"),
         Input(ids.REGION, "data"),
         Input(ids.SELECTED, "data"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
@@ -40,26 +41,15 @@ def register(app, atlas: Atlas) -> None:
         if county:
             state["county"] = county
         query = "?" + urlencode(state)
+        # The language link carries the whole view; only ``lang`` changes.
+        other = "?" + urlencode({**state, "lang": "en" if lang == "zh" else "zh"})
         return (
             patch,
             not atlas.is_synthetic(period),
             definition(indicator, lang),
             atlas.summary_text(indicator, period, lang, region),
             query,
-        )
-
-    @app.callback(
-        Output(ids.RELOAD, "href"),
-        Input(ids.LANG, "value"),
-        State(ids.INDICATOR, "value"),
-        State(ids.PERIOD, "value"),
-        State(ids.SCHEME, "value"),
-        prevent_initial_call=True,
-    )
-    def switch_language(lang, indicator, period, scheme):
-        # Every label changes, so the page is rebuilt from its URL in the new language.
-        return "?" + urlencode(
-            {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
+            other,
         )
 
     @app.callback(
@@ -71,7 +61,7 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.SEARCH, "value"),
         State(ids.REGION, "data"),
         State(ids.SELECTED, "data"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def navigate(click, crumbs, searched, region, selected, lang):
@@ -96,7 +86,7 @@ def register(app, atlas: Atlas) -> None:
     @app.callback(
         Output(ids.SEARCH, "options"),
         Input(ids.SEARCH, "search_value"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         State(ids.SEARCH, "value"),
         prevent_initial_call=True,
     )
@@ -110,7 +100,7 @@ def register(app, atlas: Atlas) -> None:
         Output(ids.PANEL, "children"),
         Input(ids.SELECTED, "data"),
         Input(ids.PERIOD, "value"),
-        State(ids.LANG, "value"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def show_county(code, period, lang):

@@ -41,7 +41,7 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
     body = {
         "output": (
             f"..{ids.MAP}.figure...{ids.NOTICE}.hidden...{ids.DEFINITION}.children..."
-            f"{ids.SUMMARY}.children...{ids.URL}.search.."
+            f"{ids.SUMMARY}.children...{ids.URL}.search...{ids.LANG_OTHER}.href.."
         ),
         "outputs": [
             {"id": ids.MAP, "property": "figure"},
@@ -49,6 +49,7 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
             {"id": ids.DEFINITION, "property": "children"},
             {"id": ids.SUMMARY, "property": "children"},
             {"id": ids.URL, "property": "search"},
+            {"id": ids.LANG_OTHER, "property": "href"},
         ],
         "inputs": [
             {"id": ids.INDICATOR, "property": "value", "value": indicator},
@@ -58,7 +59,7 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
             {"id": ids.SELECTED, "property": "data", "value": None},
         ],
         "state": [
-            {"id": ids.LANG, "property": "value", "value": lang},
+            {"id": ids.LANG, "property": "data", "value": lang},
             {"id": ids.MODE, "property": "value", "value": "values"},
         ],
         "changedPropIds": [f"{ids.INDICATOR}.value"],

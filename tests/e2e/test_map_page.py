@@ -152,3 +152,21 @@ def test_lasso_on_scatter_highlights_map_and_strip(page, live_server):
     )
     assert n_map > 10 and abs(n_map - n_strip) <= 2  # the same counties on both views
     shot(page, "linked-selection")
+
+
+def test_language_switch_keeps_the_view(page, live_server):
+    page.goto(live_server + "/?indicator=migrant&region=510000")
+    wait_for_map(page, minimum=2800)
+    assert page.inner_text("#page-title") == "儿童关爱地图"
+    page.locator("#lang-other").click()
+    page.wait_for_function("location.search.includes('lang=en')", timeout=20_000)
+    wait_for_map(page, minimum=2800)
+    page.wait_for_function(
+        "document.getElementById('page-title').innerText === \"Children's Care Atlas\"",
+        timeout=20_000,
+    )
+    assert "SYNTHETIC DEMO DATA" in page.inner_text("#synthetic-notice")
+    assert "indicator=migrant" in page.evaluate("location.search")
+    assert "region=510000" in page.evaluate("location.search")
+    assert "China" in page.inner_text("#breadcrumb")
+    shot(page, "english-province")
