@@ -3,7 +3,10 @@ tests, so the session-wide read-only ``dash_app`` is never changed."""
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -13,17 +16,50 @@ EDITOR = ("zhang", "correct horse battery")
 VIEWER = ("li", "viewer password 123")
 
 
-@pytest.fixture(scope="module")
-def rw_app(tmp_path_factory, layers):
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def rw_app(request, tmp_path_factory, layers):
+    """A writable app with demo data, once on SQLite and once on PostgreSQL.
+
+    The PostgreSQL variant uses a fresh schema on the server named by
+    ``DATABASE_URL_TEST`` (``make test`` starts one); it is skipped without it, and
+    fails under ``CI=true`` so that a broken server setup cannot pass silently.
+    """
     from app import create_app
     from dashboard.settings import Settings
 
     data = make_data_dir(tmp_path_factory.mktemp("atlas-rw"), layers)
-    app = create_app(Settings.from_env(env={}, data_dir=data))
+    database_url, cleanup = "", None
+    if request.param == "postgres":
+        import sqlalchemy as sa
+
+        url = os.environ.get("DATABASE_URL_TEST")
+        if not url:
+            message = "DATABASE_URL_TEST is not set (make test starts a PostgreSQL server)"
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(f"CI=true: {message}")
+            pytest.skip(message)
+        schema = f"rw_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in url else "?"
+        database_url = f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+
+        def cleanup():
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    app = create_app(Settings.from_env(env={}, data_dir=data, database_url=database_url))
     users = app.server.extensions["atlas_users"]
     users.add(EDITOR[0], "editor", EDITOR[1])
     users.add(VIEWER[0], "viewer", VIEWER[1])
-    return app
+    yield app
+    app.atlas.store.dispose()
+    if cleanup:
+        cleanup()
 
 
 def login_token(client) -> str:
