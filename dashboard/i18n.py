@@ -30,6 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "fisher_jenks": {"zh": "自然断点", "en": "Natural breaks"},
     "equal_interval": {"zh": "等间距", "en": "Equal interval"},
     "std_mean": {"zh": "标准差", "en": "Standard deviation"},
+    "user": {"zh": "自定义分级", "en": "Your own breaks"},
     # --- sign-in and uploads (issue 4) ---
     "login_title": {"zh": "登录", "en": "Sign in"},
     "login_name": {"zh": "用户名", "en": "User name"},

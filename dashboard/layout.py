@@ -29,6 +29,11 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
         atlas.region_info(region)
     except KeyError:
         region = None
+    palette = (
+        q.get("palette")
+        if q.get("palette") in ("YlOrRd", "Blues", "Purples", "YlGnBu", "RdBu", "PuOr")
+        else None
+    )
     county = q.get("county")
     if county not in atlas.layers.counties_web.index:
         county = None
@@ -40,8 +45,11 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
         if q.get("period") in periods
         else (periods[-1] if periods else None),
         "scheme": q.get("scheme")
-        if q.get("scheme") in ("quantiles", "fisher_jenks", "equal_interval", "std_mean")
+        if q.get("scheme") in ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
         else "quantiles",
+        "palette": palette,
+        "pooled": q.get("pooled") == "1",
+        "breaks": (q.get("breaks") or "")[:200] or None,
         "lang": q.get("lang") if q.get("lang") in ("zh", "en") else atlas.settings.default_lang,
     }
 
@@ -116,3 +124,15 @@ def language_link(state: dict) -> html.Nav:
     return html.Nav(
         [current, html.Span(" | "), other], className="lang-switch", **{"aria-label": "language"}
     )
+
+
+def style_of(state: dict) -> dict:
+    """The map style options a view asks for (see ``callbacks.map.style_options``)."""
+    out: dict = {}
+    if state.get("palette"):
+        out["palette"] = state["palette"]
+    if state.get("pooled"):
+        out["pooled"] = True
+    if state.get("breaks") and state.get("scheme") == "user":
+        out["breaks"] = state["breaks"]
+    return out

@@ -39,22 +39,35 @@ class MapViews:
         return self._static_parts
 
     def map_figure(
-        self, indicator: str, period: str | None, scheme: str, lang: str, region: str | None = None
+        self,
+        indicator: str,
+        period: str | None,
+        scheme: str,
+        lang: str,
+        region: str | None = None,
+        **style,
     ) -> dict:
         """The full initial figure (geometry by URL) as a plain dict, memoised."""
         p = self.resolve_period(period)
+        key = f"figure:{indicator}:{p}:{scheme}:{lang}:{region or ''}:{sorted(style.items())}"
         return self._memo(
-            f"figure:{indicator}:{p}:{scheme}:{lang}:{region or ''}",
-            lambda: self._map_figure(indicator, p, scheme, lang, region).to_plotly_json(),
+            key,
+            lambda: self._map_figure(indicator, p, scheme, lang, region, **style).to_plotly_json(),
         )
 
     def _map_figure(
-        self, indicator: str, period: str | None, scheme: str, lang: str, region: str | None = None
+        self,
+        indicator: str,
+        period: str | None,
+        scheme: str,
+        lang: str,
+        region: str | None = None,
+        **style,
     ):
         from dashboard.figures import MapStyle, map_figure
 
         parts = self._static_map_parts()
-        mv = self.map_values(indicator, period, scheme, lang, region=region)
+        mv = self.map_values(indicator, period, scheme, lang, region=region, **style)
         info = self.region_info(region)
         frame = {"uirevision": f"map-{region or 'nation'}"}
         if info["level"] != "nation":
@@ -90,9 +103,13 @@ class MapViews:
         scheme: str,
         lang: str,
         region: str | None = None,
+        **style,
     ):
-        """Fill a ``dash.Patch`` with the values of a new view (no geometry, no names)."""
-        mv = self.map_values(indicator, period, scheme, lang, region=region)
+        """Fill a ``dash.Patch`` with the values of a new view (no geometry, no names).
+
+        ``style``: ``palette``, ``pooled`` and ``breaks`` as for ``map_values``.
+        """
+        mv = self.map_values(indicator, period, scheme, lang, region=region, **style)
         note = t("synthetic_short", lang) if mv.synthetic else ""
         return self._patch(
             patch,
@@ -268,12 +285,13 @@ class MapViews:
         lang: str,
         region: str | None,
         selection: list[str] | None,
+        **style,
     ):
         """The distribution strip and the need-versus-coverage scatter for a view."""
         from dashboard.figures import distribution_figure, scatter_figure
 
         info = self.region_info(region)
-        mv = self.map_values(indicator, period, scheme, lang, region=region)
+        mv = self.map_values(indicator, period, scheme, lang, region=region, **style)
         values = self.indicator_values(indicator, period)
         web = self.layers.counties_web
         keep = values.notna() & (

@@ -494,11 +494,16 @@ class Atlas(MapViews):
         lang: str = "zh",
         k: int = 5,
         region: str | None = None,
+        palette: str | None = None,
+        pooled: bool = False,
+        breaks: str | None = None,
     ) -> MapValues:
         """Classes, hover texts and legend for the county map of a region.
 
         Breaks are computed from the region's counties only, so a province map uses
-        its own range; counties outside the region are drawn as no data.
+        its own range; counties outside the region are drawn as no data. ``pooled``
+        computes them from every period together so that maps of two periods compare;
+        ``breaks`` (``"100, 500, 1000"``) are user-set upper bounds for scheme ``user``.
         """
         from dashboard.figures import legend_labels, pick_colours
 
@@ -510,7 +515,13 @@ class Atlas(MapViews):
             values = self.indicator_values(indicator_id, p)
             if info["level"] != "nation":
                 values = values.where(values.index.isin(info["codes"]))
-            cls = classify(values.to_numpy(), scheme, k)
+            pool = None
+            if pooled:
+                frames = [self.indicator_values(indicator_id, q) for q in self.periods()]
+                if info["level"] != "nation":
+                    frames = [f[f.index.isin(info["codes"])] for f in frames]
+                pool = pd.concat(frames).to_numpy()
+            cls = classify(values.to_numpy(), scheme, k, breaks=parse_breaks(breaks), pool=pool)
             decimals = _DECIMALS.get(ind.group, 1)
             unit = ind.unit_zh if lang == "zh" else ind.unit_en
             text = [
@@ -527,7 +538,9 @@ class Atlas(MapViews):
             return MapValues(
                 z=cls.classes.tolist(),
                 text=text,
-                colours=pick_colours(max(cls.k, 1), "RdBu" if ind.diverging else "YlOrRd"),
+                colours=pick_colours(
+                    max(cls.k, 1), palette or ("RdBu" if ind.diverging else "YlOrRd")
+                ),
                 tick_text=tuple(
                     legend_labels(cls, t("no_data", lang), decimals, missing=missing_in)
                 ),
@@ -535,7 +548,10 @@ class Atlas(MapViews):
                 synthetic=synthetic,
             )
 
-        return self._memo(f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}:{region or ''}", compute)
+        key = (
+            f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}:{region or ''}:{palette}:{pooled}:{breaks}"
+        )
+        return self._memo(key, compute)
 
     def meta(self) -> dict:
         """Periods, indicators and whether the data shown are synthetic (for the API)."""
@@ -551,6 +567,25 @@ class Atlas(MapViews):
                 "counties": len(self.layers.counties_full),
             },
         }
+
+
+def parse_breaks(text: str | None) -> list[float] | None:
+    """User-set class breaks from ``"100, 500，1000"`` (ASCII or full-width commas).
+
+    Raises ``ValueError`` naming the part that is not a number.
+    """
+    if not text or not str(text).strip():
+        return None
+    out = []
+    for part in str(text).replace("，", ",").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(float(part.replace(" ", "")))
+        except ValueError:
+            raise ValueError(f"break {part!r} is not a number") from None
+    return sorted(set(out)) or None
 
 
 def _num(v) -> float | None:

@@ -17,11 +17,20 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.SCHEME, "value"),
         Input(ids.REGION, "data"),
         Input(ids.SELECTION, "data"),
+        Input(ids.PALETTE, "value"),
+        Input(ids.POOLED, "value"),
+        Input(ids.BREAKS, "value"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def charts(indicator, period, scheme, region, selection, lang):
-        return atlas.linked_figures(indicator, period, scheme, lang, region, selection)
+    def charts(indicator, period, scheme, region, selection, palette, pooled, breaks, lang):
+        from dashboard.callbacks.map import style_options
+
+        style = style_options(palette, pooled, breaks if scheme == "user" else None)
+        try:
+            return atlas.linked_figures(indicator, period, scheme, lang, region, selection, **style)
+        except ValueError:  # bad user breaks: the map callback reports it
+            return no_update, no_update
 
     @app.callback(
         Output(ids.SELECTION, "data"),

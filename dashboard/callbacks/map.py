@@ -26,20 +26,34 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.SCHEME, "value"),
         Input(ids.REGION, "data"),
         Input(ids.SELECTED, "data"),
+        Input(ids.PALETTE, "value"),
+        Input(ids.POOLED, "value"),
+        Input(ids.BREAKS, "value"),
         State(ids.LANG, "data"),
         State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
-    def update_map(indicator, period, scheme, region, county, lang, mode):
+    def update_map(indicator, period, scheme, region, county, palette, pooled, breaks, lang, mode):
+        style = style_options(palette, pooled, breaks if scheme == "user" else None)
         patch = Patch()
         atlas.zoom_patch(patch, region)
+        summary = None
         if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
-            atlas.map_patch(patch, indicator, period, scheme, lang, region=region)
+            try:
+                atlas.map_patch(patch, indicator, period, scheme, lang, region=region, **style)
+            except ValueError as exc:  # e.g. a user break that is not a number
+                summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
         state = {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
         if region:
             state["region"] = region
         if county:
             state["county"] = county
+        if style.get("palette"):
+            state["palette"] = style["palette"]
+        if style.get("pooled"):
+            state["pooled"] = "1"
+        if style.get("breaks"):
+            state["breaks"] = style["breaks"]
         query = "?" + urlencode(state)
         # The language link carries the whole view; only ``lang`` changes.
         other = "?" + urlencode({**state, "lang": "en" if lang == "zh" else "zh"})
@@ -47,7 +61,7 @@ def register(app, atlas: Atlas) -> None:
             patch,
             not atlas.is_synthetic(period),
             definition(indicator, lang),
-            atlas.summary_text(indicator, period, lang, region),
+            summary or atlas.summary_text(indicator, period, lang, region),
             query,
             other,
         )
@@ -115,3 +129,15 @@ def register(app, atlas: Atlas) -> None:
     def download_table(n_clicks):
         # The grid exports what it shows (sorted and filtered) as CSV in the browser.
         return bool(n_clicks)
+
+
+def style_options(palette, pooled, breaks) -> dict:
+    """Map style options from the controls (defaults dropped, so cache keys stay few)."""
+    out: dict = {}
+    if palette and palette != "auto":
+        out["palette"] = palette
+    if pooled:
+        out["pooled"] = True
+    if breaks and str(breaks).strip():
+        out["breaks"] = str(breaks).strip()
+    return out

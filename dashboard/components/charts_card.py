@@ -10,7 +10,9 @@ from dashboard.services import Atlas
 
 def charts_card(atlas: Atlas, state: dict) -> html.Section:
     zh = state["lang"] == "zh"
-    dist, scatter = atlas.linked_figures(
+    from dashboard.layout import style_of
+
+    args = (
         state["indicator"],
         state["period"],
         state["scheme"],
@@ -18,6 +20,10 @@ def charts_card(atlas: Atlas, state: dict) -> html.Section:
         state.get("region"),
         None,
     )
+    try:
+        dist, scatter = atlas.linked_figures(*args, **style_of(state))
+    except ValueError:  # unusable breaks in the link: the default classes
+        dist, scatter = atlas.linked_figures(*args[:2], "quantiles", *args[3:])
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     hint = (
         "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。"

@@ -42,7 +42,7 @@ def definition(indicator_id: str, lang: str) -> str:
 
 def controls(atlas: Atlas, state: dict) -> html.Aside:
     lang = state["lang"]
-    schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean"]
+    schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean", "user"]
     from dashboard.components.county_panel import county_panel, search_box
 
     selected = state.get("county")
@@ -88,6 +88,43 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                         clearable=False,
                     ),
                 ]
+            ),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=ids.BREAKS,
+                        type="text",
+                        debounce=True,
+                        value=state.get("breaks") or "",
+                        placeholder="自定义分级：100, 500, 1000"
+                        if lang == "zh"
+                        else "Your breaks: 100, 500, 1000",
+                        style={"width": "100%"},
+                    ),
+                    dcc.Checklist(
+                        id=ids.POOLED,
+                        value=["pooled"] if state.get("pooled") else [],
+                        options=[
+                            {
+                                "label": "各时期统一分级（便于比较）"
+                                if lang == "zh"
+                                else "Same breaks for all periods",
+                                "value": "pooled",
+                            }
+                        ],
+                    ),
+                    html.Label(
+                        "配色（色盲友好）" if lang == "zh" else "Palette (colour-blind safe)",
+                        htmlFor=ids.PALETTE,
+                    ),
+                    dcc.Dropdown(
+                        id=ids.PALETTE,
+                        value=state.get("palette") or "auto",
+                        clearable=False,
+                        options=palette_options(lang),
+                    ),
+                ],
+                className="class-options",
             ),
             html.Div(id=ids.SUMMARY, className="atlas-summary"),
             analysis_controls(state),
@@ -165,3 +202,17 @@ def analysis_controls(state: dict) -> html.Div:
         ],
         className="analysis-controls",
     )
+
+
+def palette_options(lang: str) -> list[dict]:
+    zh = lang == "zh"
+    names = {
+        "auto": ("自动（变化用发散色）", "Automatic (diverging for change)"),
+        "YlOrRd": ("黄-橙-红", "Yellow-orange-red"),
+        "Blues": ("蓝", "Blues"),
+        "Purples": ("紫", "Purples"),
+        "YlGnBu": ("黄-绿-蓝", "Yellow-green-blue"),
+        "RdBu": ("红-蓝（发散）", "Red-blue (diverging)"),
+        "PuOr": ("紫-橙（发散）", "Purple-orange (diverging)"),
+    }
+    return [{"label": z if zh else e, "value": v} for v, (z, e) in names.items()]

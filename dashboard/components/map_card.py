@@ -9,9 +9,21 @@ from dashboard.services import Atlas
 
 
 def map_card(atlas: Atlas, state: dict) -> html.Section:
-    fig = atlas.map_figure(
-        state["indicator"], state["period"], state["scheme"], state["lang"], state.get("region")
-    )
+    from dashboard.layout import style_of
+
+    try:
+        fig = atlas.map_figure(
+            state["indicator"],
+            state["period"],
+            state["scheme"],
+            state["lang"],
+            state.get("region"),
+            **style_of(state),
+        )
+    except ValueError:  # unusable breaks in the link: fall back to the default classes
+        fig = atlas.map_figure(
+            state["indicator"], state["period"], "quantiles", state["lang"], state.get("region")
+        )
     return html.Section(
         [
             breadcrumb(atlas, state.get("region"), state["lang"]),

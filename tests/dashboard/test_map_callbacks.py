@@ -37,7 +37,16 @@ def test_initial_figure_references_geometry_by_url(client):
     assert fig["layout"]["geo"]["projection"]["parallels"] == [25, 47]
 
 
-def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
+def _update(
+    client,
+    indicator,
+    period="2026-H1",
+    scheme="quantiles",
+    lang="zh",
+    palette="auto",
+    pooled=(),
+    breaks="",
+):
     body = {
         "output": (
             f"..{ids.MAP}.figure...{ids.NOTICE}.hidden...{ids.DEFINITION}.children..."
@@ -57,6 +66,9 @@ def _update(client, indicator, period="2026-H1", scheme="quantiles", lang="zh"):
             {"id": ids.SCHEME, "property": "value", "value": scheme},
             {"id": ids.REGION, "property": "data", "value": None},
             {"id": ids.SELECTED, "property": "data", "value": None},
+            {"id": ids.PALETTE, "property": "value", "value": palette},
+            {"id": ids.POOLED, "property": "value", "value": pooled},
+            {"id": ids.BREAKS, "property": "value", "value": breaks},
         ],
         "state": [
             {"id": ids.LANG, "property": "data", "value": lang},
@@ -93,3 +105,37 @@ def test_every_indicator_renders(client, dash_app):
     for ind in indicators.all_indicators():
         r = _update(client, ind.id, period="2026-H1")
         assert r.status_code == 200, ind.id
+
+
+def test_palette_pooled_and_user_breaks(client):
+    r = _update(client, "left_behind", palette="Blues", pooled=["pooled"])
+    assert r.status_code == 200
+    payload = json.loads(r.data)["response"]
+    ops = {
+        tuple(o["location"]): o["params"].get("value")
+        for o in payload[ids.MAP]["figure"]["operations"]
+    }
+    assert ops[("data", 0, "colorscale")][-1][1] == "#084594"  # darkest blue
+    assert (
+        "palette=Blues" in payload[ids.URL]["search"] and "pooled=1" in payload[ids.URL]["search"]
+    )
+    r = _update(client, "left_behind", scheme="user", breaks="100, 1000，5000")
+    ticks = [
+        o
+        for o in json.loads(r.data)["response"][ids.MAP]["figure"]["operations"]
+        if o["location"][-1] == "ticktext"
+    ][0]["params"]["value"]
+    assert ticks[1].startswith("5 – 100") or "100" in ticks[1]
+    assert len(ticks) == 5  # no data + four classes up to the maximum
+    r = _update(client, "left_behind", scheme="user", breaks="100, lots")
+    payload = json.loads(r.data)["response"]
+    assert "lots" in payload[ids.SUMMARY]["children"]
+
+
+def test_pooled_breaks_are_the_same_for_both_periods(dash_app):
+    a = dash_app.atlas.map_values("left_behind", "2025-H2", pooled=True)
+    b = dash_app.atlas.map_values("left_behind", "2026-H1", pooled=True)
+    assert [t.split(" (")[0] for t in a.tick_text] == [t.split(" (")[0] for t in b.tick_text]
+    c = dash_app.atlas.map_values("left_behind", "2025-H2")
+    d = dash_app.atlas.map_values("left_behind", "2026-H1")
+    assert [t.split(" (")[0] for t in c.tick_text] != [t.split(" (")[0] for t in d.tick_text]

@@ -62,7 +62,17 @@ def test_layout_from_query_string(dash_app):
         "indicator": "migrant",
         "period": "2025-H2",
         "scheme": "quantiles",
+        "palette": None,
+        "pooled": False,
+        "breaks": None,
         "lang": "en",
     }
+    styled = view_state(dash_app.atlas, "?scheme=user&breaks=10,20&palette=Blues&pooled=1")
+    assert (styled["scheme"], styled["breaks"], styled["palette"], styled["pooled"]) == (
+        "user",
+        "10,20",
+        "Blues",
+        True,
+    )
     bad = view_state(dash_app.atlas, "?indicator=x&period=1999-H1&region=12&lang=fr")
     assert bad["indicator"] == "left_behind" and bad["region"] is None and bad["lang"] == "zh"
