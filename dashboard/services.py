@@ -24,7 +24,6 @@ from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
 log = logging.getLogger(__name__)
 
-DEMO_SOURCE = "synthetic demo (geodata.demo)"
 #: Indicators shown as whole numbers; others get one decimal.
 _DECIMALS = {"counts": 0}
 
@@ -90,16 +89,8 @@ class Atlas(MapViews):
         from geodata import demo  # scipy.spatial etc.: only needed on first set-up
 
         data = demo.generate(self.layers.counties_full, seed=self.settings.demo_seed)
-        done = []
-        for period, df in data.children.groupby("period", sort=True):
-            self.store.add_children(period, df, source=DEMO_SOURCE, synthetic=True)
-            counts = data.facility_counts[data.facility_counts["period"] == period]
-            pts = data.facility_points
-            if "period" in pts.columns:
-                pts = pts[pts["period"] == period]
-            self.store.add_facilities(period, counts, pts, source=DEMO_SOURCE, synthetic=True)
-            done.append(period)
-        return done
+        demo.write_to_store(self.store, data)
+        return list(data.periods)
 
     @cached_property
     def weights(self):
@@ -115,14 +106,6 @@ class Atlas(MapViews):
         from geodata import analysis
 
         p = self.resolve_period(period)
-        if candidates is not None:
-            return analysis.run(
-                params,
-                self.county_table(p),
-                weights=self.weights,
-                facilities=self.facility_points(p),
-                candidates=candidates,
-            )
 
         def compute() -> pd.DataFrame:
             table = self.county_table(p)
@@ -144,8 +127,11 @@ class Atlas(MapViews):
                 weights=self.weights,
                 facilities=facilities,
                 previous_values=previous,
+                candidates=candidates,
             )
 
+        if candidates is not None:  # user-supplied sites are not part of the cache key
+            return compute()
         return self._memo(f"analysis:{p}:{params.key()}", compute)
 
     def analysis_table(self, params, period: str | None = None, *, candidates=None) -> pd.DataFrame:

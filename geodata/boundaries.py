@@ -319,11 +319,6 @@ def summary(layers: Layers) -> dict:
     }
 
 
-def province_lines(layers: Layers) -> tuple[list[float | None], list[float | None]]:
-    """Province borders as one lon/lat polyline list with ``None`` breaks (for plotly)."""
-    return _lines(layers.provinces.geometry.values)
-
-
 def _lines(geoms) -> tuple[list[float | None], list[float | None]]:
     """Lines (polygon rings or line strings) as lon/lat lists with ``None`` breaks."""
     lons: list[float | None] = []
@@ -344,25 +339,6 @@ def maritime_lines(layers: Layers) -> tuple[list[float | None], list[float | Non
     return _lines(layers.maritime.values)
 
 
-def region_frame(layers: Layers, region: str | None) -> gpd.GeoDataFrame:
-    """Web counties of a region: ``None``/``100000`` for the nation, else a province
-    or prefecture code."""
-    web = layers.counties_web
-    if not region or region == "100000":
-        return web
-    if region in set(web["province_code"]):
-        return web[web["province_code"] == region]
-    if region in set(web["prefecture_code"]):
-        return web[web["prefecture_code"] == region]
-    raise KeyError(f"unknown region code {region!r}")
-
-
-def bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    """lon/lat bounds of a frame (minx, miny, maxx, maxy)."""
-    minx, miny, maxx, maxy = frame.total_bounds
-    return float(minx), float(miny), float(maxx), float(maxy)
-
-
 __all__ = [
     "BUILD_VERSION",
     "COUNTY_COLUMNS",
@@ -373,7 +349,5 @@ __all__ = [
     "counties_geojson",
     "dissolve",
     "load_layers",
-    "province_lines",
-    "region_frame",
     "summary",
 ]
