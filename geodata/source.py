@@ -135,8 +135,16 @@ def counties() -> pd.DataFrame:
     d["kind"] = [kind_from_code(c, n) for c, n in zip(d["code"], d["name_zh"], strict=True)]
     # Taiwan is one unit in the source; it is not a county and carries no county data.
     d.loc[d["code"] == "710000", "kind"] = "other"
-    cols = ["code", "name_zh", "prefecture_code", "prefecture_zh", "province_code",
-            "province_zh", "kind", "file"]
+    cols = [
+        "code",
+        "name_zh",
+        "prefecture_code",
+        "prefecture_zh",
+        "province_code",
+        "province_zh",
+        "kind",
+        "file",
+    ]
     out = d[cols].sort_values("code").set_index("code", drop=False)
     out.index.name = None
     if out.index.duplicated().any():
