@@ -169,34 +169,36 @@ def map_figure(
         name="provinces",
         geo="geo",
     )
-    traces = [main, borders]
-    if show_inset:
-        traces.append(
-            go.Choropleth(
-                locations=[codes[i] for i in inset_index],
-                z=[z[i] for i in inset_index],
-                text=[text[i] for i in inset_index],
-                customdata=[names[i] for i in inset_index],
-                hovertemplate=hover,
-                showscale=False,
-                name="inset",
-                geo="geo2",
-                **common,
-            )
-        )
-        traces.append(
-            go.Scattergeo(
-                lon=maritime[0],
-                lat=maritime[1],
-                mode="lines",
-                line=dict(color=PROVINCE_COLOUR, width=1),
-                hoverinfo="skip",
-                name="maritime",
-                geo="geo2",
-                showlegend=False,
-            )
-        )
-    # Trace 4 (or 2 without inset): chosen sites of a siting analysis, empty until then.
+    # Without the inset (a province map) its traces stay, hidden, so that every trace
+    # keeps its position in TRACE.
+    traces = [
+        main,
+        borders,
+        go.Choropleth(
+            locations=[codes[i] for i in inset_index],
+            z=[z[i] for i in inset_index],
+            text=[text[i] for i in inset_index],
+            customdata=[names[i] for i in inset_index],
+            hovertemplate=hover,
+            showscale=False,
+            name="inset",
+            geo="geo2",
+            visible=show_inset,
+            **common,
+        ),
+        go.Scattergeo(
+            lon=maritime[0],
+            lat=maritime[1],
+            mode="lines",
+            line=dict(color=PROVINCE_COLOUR, width=1),
+            hoverinfo="skip",
+            name="maritime",
+            geo="geo2",
+            showlegend=False,
+            visible=show_inset,
+        ),
+    ]
+    # Trace 4: chosen sites of a siting analysis, empty until then.
     traces.append(
         go.Scattergeo(
             lon=[],
@@ -210,6 +212,7 @@ def map_figure(
             showlegend=False,
         )
     )
+    traces.extend(overlay_traces())
     fig = go.Figure(traces)
     geo_common = dict(
         projection=dict(type="conic equal area", parallels=[25, 47], rotation=dict(lon=105)),
@@ -232,7 +235,17 @@ def map_figure(
         ),
         margin=dict(l=0, r=0, t=0, b=0),
         paper_bgcolor="white",
-        showlegend=False,
+        # Only the overlays (facilities, programme) have legend entries; with every
+        # overlay off the legend is empty and plotly draws none.
+        showlegend=True,
+        legend=dict(
+            x=0.01,
+            y=0.93,  # below the breadcrumb
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=11),
+        ),
         dragmode="pan",
         uirevision=uirevision,
         annotations=[
@@ -281,6 +294,66 @@ def map_figure(
             font=dict(size=10, color="#333"),
         )
     return fig
+
+
+#: Trace positions in the map figure; value patches and overlays address traces by these.
+TRACE = {
+    "counties": 0,
+    "provinces": 1,
+    "inset": 2,
+    "maritime": 3,
+    "sites": 4,
+    "homes": 5,
+    "centres": 6,
+    "programme": 7,
+    "selected": 8,
+}
+HOME_COLOUR = "#1f4e9c"
+CENTRE_COLOUR = "#1b7837"
+PROGRAMME_COLOUR = "#6a3d9a"
+SELECTED_COLOUR = "#111111"
+
+
+def overlay_traces() -> list[go.Scattergeo]:
+    """Empty overlay traces (facility points, programme outline, selected county).
+
+    Always present, so trace positions never change; a patch fills or empties them.
+    """
+    point = dict(geo="geo", mode="markers", hovertemplate="%{text}<extra></extra>")
+    line = dict(geo="geo", mode="lines", hoverinfo="skip", showlegend=False)
+    return [
+        go.Scattergeo(
+            lon=[],
+            lat=[],
+            text=[],
+            name="homes",
+            marker=dict(
+                symbol="circle", size=5, color=HOME_COLOUR, line=dict(color="white", width=0.6)
+            ),
+            showlegend=False,
+            **point,
+        ),
+        go.Scattergeo(
+            lon=[],
+            lat=[],
+            text=[],
+            name="centres",
+            marker=dict(
+                symbol="diamond",
+                size=5,
+                color=CENTRE_COLOUR,
+                line=dict(color="white", width=0.6),
+            ),
+            showlegend=False,
+            **point,
+        ),
+        go.Scattergeo(
+            lon=[], lat=[], name="programme", line=dict(color=PROGRAMME_COLOUR, width=2.2), **line
+        ),
+        go.Scattergeo(
+            lon=[], lat=[], name="selected", line=dict(color=SELECTED_COLOUR, width=2.6), **line
+        ),
+    ]
 
 
 def inset_positions(cx: np.ndarray, cy: np.ndarray) -> list[int]:

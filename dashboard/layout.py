@@ -10,6 +10,7 @@ from dashboard import ids
 from dashboard.components.charts_card import charts_card
 from dashboard.components.controls import controls
 from dashboard.components.map_card import map_card
+from dashboard.components.programme_card import programme_card
 from dashboard.components.table_card import table_card
 from dashboard.i18n import t
 from dashboard.services import Atlas
@@ -37,7 +38,19 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
     county = q.get("county")
     if county not in atlas.layers.counties_web.index:
         county = None
+    from dashboard.components.controls import MODES
+    from dashboard.overlays import parse_layers
+
+    mode = q.get("mode") if q.get("mode") in {m[0] for m in MODES} else "values"
+    programme = q.get("programme")
+    if programme is not None and atlas.programme(programme) is None:
+        programme = None
     return {
+        "mode": mode,
+        **_analysis_params(q),
+        "layers": parse_layers(q.get("layers")),
+        "programme": int(programme) if programme is not None else None,
+        "pfilter": q.get("pfilter") == "1" and programme is not None,
         "county": county,
         "region": region,
         "indicator": q.get("indicator") if q.get("indicator") in ids_ok else DEFAULT_INDICATOR,
@@ -52,6 +65,61 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
         "breaks": (q.get("breaks") or "")[:200] or None,
         "lang": q.get("lang") if q.get("lang") in ("zh", "en") else atlas.settings.default_lang,
     }
+
+
+#: Analysis parameters in the URL: name, default, type, lowest, highest.
+ANALYSIS_PARAMS: tuple[tuple[str, float, type, float, float], ...] = (
+    ("perm", 999, int, 99, 9999),
+    ("seed", 20251123, int, 0, 2**31 - 1),
+    ("radius", 10, float, 1, 500),
+    ("k", 20, int, 1, 200),
+)
+
+
+def _analysis_params(q: dict) -> dict:
+    """Analysis parameters from a query: defaults for missing or out-of-range values."""
+    out: dict = {"fdr": q.get("fdr") == "1"}
+    for name, default, cast, lo, hi in ANALYSIS_PARAMS:
+        try:
+            v = cast(float(q.get(name, default)))
+        except (TypeError, ValueError, OverflowError):
+            v = default
+        out[name] = v if lo <= v <= hi else default
+    return out
+
+
+def view_query(state: dict) -> str:
+    """The query string of a view: the inverse of :func:`view_state`.
+
+    Defaults are left out where they have one (mode, layers, analysis parameters), so
+    shared links stay short; indicator, period, scheme and language are always written.
+    """
+    from urllib.parse import urlencode
+
+    q: dict = {}
+    for key in ("indicator", "period", "scheme", "lang", "region", "county", "palette"):
+        if state.get(key):
+            q[key] = state[key]
+    if state.get("pooled"):
+        q["pooled"] = "1"
+    if state.get("breaks") and state.get("scheme") == "user":
+        q["breaks"] = state["breaks"]
+    mode = state.get("mode") or "values"
+    if mode != "values":
+        q["mode"] = mode
+        for name, default, cast, _, _ in ANALYSIS_PARAMS:
+            v = state.get(name)
+            if v is not None and cast(v) != default:
+                q[name] = f"{cast(v):g}"
+        if state.get("fdr"):
+            q["fdr"] = "1"
+    if state.get("layers"):
+        q["layers"] = ",".join(state["layers"])
+    if state.get("programme") is not None:
+        q["programme"] = str(state["programme"])
+        if state.get("pfilter"):
+            q["pfilter"] = "1"
+    return "?" + urlencode(q)
 
 
 def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None = None) -> html.Div:
@@ -90,6 +158,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
                 [
                     controls(atlas, state),
                     map_card(atlas, state),
+                    programme_card(atlas, state),
                     charts_card(atlas, state),
                     table_card(atlas, state),
                 ],
@@ -106,13 +175,8 @@ def language_link(state: dict) -> html.Nav:
     A link (not a control with a callback) because every label changes: the page is
     rebuilt from its URL, which holds the whole view.
     """
-    from urllib.parse import urlencode
-
     lang = state["lang"]
-    keep = {
-        k: state[k] for k in ("indicator", "period", "scheme", "region", "county") if state.get(k)
-    }
-    href = "?" + urlencode({**keep, "lang": "en" if lang == "zh" else "zh"})
+    href = view_query({**state, "lang": "en" if lang == "zh" else "zh"})
     current = html.Span("中文" if lang == "zh" else "English", className="lang-current")
     other = html.A(
         "English" if lang == "zh" else "中文",

@@ -27,6 +27,7 @@ class MapViews:
             return {
                 "codes": web.index.tolist(),
                 "names": web[["name_zh", "prefecture_zh", "province_zh"]].values.tolist(),
+                "names_en": self._english_names(web),
                 "inset": inset_positions(web["cx"].to_numpy(), web["cy"].to_numpy()),
                 "main": main_positions(web.geometry.bounds["miny"].to_numpy()),
                 "province_codes": self.layers.provinces.index.tolist(),
@@ -37,6 +38,26 @@ class MapViews:
         if self._static_parts is None:
             self._static_parts = compute()
         return self._static_parts
+
+    def _english_names(self, web) -> list[list[str]]:
+        """[county, prefecture, province] in English for every county of the layer."""
+        from geodata.codes import region_english_name
+
+        county_en = self.registry.counties["name_en"]
+        pref = {
+            c: region_english_name(c, n)
+            for c, n in web[["prefecture_code", "prefecture_zh"]].drop_duplicates().values
+        }
+        prov = {
+            c: region_english_name(c, n)
+            for c, n in web[["province_code", "province_zh"]].drop_duplicates().values
+        }
+        return [
+            [county_en.get(code) or zh, pref[pc], prov[vc]]
+            for code, zh, pc, vc in zip(
+                web.index, web["name_zh"], web["prefecture_code"], web["province_code"], strict=True
+            )
+        ]
 
     def map_figure(
         self,
@@ -82,7 +103,7 @@ class MapViews:
             provinces_url=self.geo_url("provinces"),
             province_codes=parts["province_codes"],
             codes=parts["codes"],
-            names=parts["names"],
+            names=parts["names"] if lang == "zh" else parts["names_en"],
             inset_index=parts["inset"],
             main_index=parts["main"],
             maritime=parts["maritime"],
@@ -93,6 +114,49 @@ class MapViews:
             hover_note=t("synthetic_short", lang) if mv.synthetic else "",
             inset_title=t("inset_title", lang),
             credit=t("boundary_credit", lang),
+        )
+
+    def view_figure(self, state: dict) -> dict:
+        """The initial map of a view (see ``layout.view_state``): values or the analysis
+        of its mode, and its overlays, so that a shared link opens exactly as it was."""
+        import contextlib
+        import copy
+
+        from dashboard.layout import style_of
+
+        args = (state["indicator"], state["period"], state["scheme"], state["lang"])
+        try:
+            fig = self.map_figure(*args, state.get("region"), **style_of(state))
+        except ValueError:  # unusable breaks in the link: the default classes
+            fig = self.map_figure(*args[:2], "quantiles", args[3], state.get("region"))
+        fig = copy.deepcopy(fig)  # the memoised figure is shared; this one gets edited
+        params = self.view_params(state)
+        if params is not None:
+            # A mode this period cannot run (cluster change without an earlier period)
+            # leaves the values map; the analysis line says why once the user acts.
+            with contextlib.suppress(ValueError, KeyError):
+                self.analysis_patch(fig, params, state["period"], state["lang"], state["scheme"])
+        self.overlay_patch(
+            fig,
+            period=state["period"],
+            region=state.get("region"),
+            layers=state.get("layers"),
+            programme_id=state.get("programme"),
+            selected=state.get("county"),
+            lang=state["lang"],
+        )
+        return fig
+
+    def view_params(self, state: dict):
+        """Analysis parameters of a view's map mode (``None`` for indicator values)."""
+        return self.params_for(
+            state.get("mode") or "values",
+            state["indicator"],
+            state.get("perm"),
+            state.get("seed"),
+            ["fdr"] if state.get("fdr") else [],
+            state.get("radius"),
+            state.get("k"),
         )
 
     def map_patch(
@@ -143,7 +207,7 @@ class MapViews:
         return patch
 
     def _patch(self, patch, z, text, colours, tick_text, title, label, note, sites):
-        from dashboard.figures import stepped_colorscale, tick_positions
+        from dashboard.figures import TRACE, stepped_colorscale, tick_positions
 
         parts = self._static_map_parts()
         k = len(colours)
@@ -163,7 +227,7 @@ class MapViews:
         bar["tickvals"] = tick_positions(k)
         bar["ticktext"] = list(tick_text)
         bar["title"]["text"] = title
-        site = patch["data"][4]
+        site = patch["data"][TRACE["sites"]]
         site["lon"] = [] if sites is None else sites["lon"].round(4).tolist()
         site["lat"] = [] if sites is None else sites["lat"].round(4).tolist()
         site["text"] = [] if sites is None else sites["label"].tolist()
@@ -285,18 +349,25 @@ class MapViews:
         lang: str,
         region: str | None,
         selection: list[str] | None,
+        scope: set[str] | None = None,
         **style,
     ):
-        """The distribution strip and the need-versus-coverage scatter for a view."""
+        """The distribution strip and the need-versus-coverage scatter for a view.
+
+        ``scope`` (a programme used as a filter, cut to the region) replaces the region's
+        counties."""
         from dashboard.figures import distribution_figure, scatter_figure
 
         info = self.region_info(region)
         mv = self.map_values(indicator, period, scheme, lang, region=region, **style)
         values = self.indicator_values(indicator, period)
         web = self.layers.counties_web
-        keep = values.notna() & (
-            values.index.isin(info["codes"]) if info["level"] != "nation" else True
-        )
+        if scope is not None:
+            keep = values.notna() & values.index.isin(scope)
+        else:
+            keep = values.notna() & (
+                values.index.isin(info["codes"]) if info["level"] != "nation" else True
+            )
         idx = [i for i, k in enumerate(keep.reindex(web.index).fillna(False)) if k]
         codes = [web.index[i] for i in idx]
         names = [f"{web['name_zh'].iloc[i]} · {web['province_zh'].iloc[i]}" for i in idx]
@@ -344,13 +415,20 @@ class MapViews:
         return patch
 
     def summary_text(
-        self, indicator: str, period: str | None, lang: str, region: str | None = None
+        self,
+        indicator: str,
+        period: str | None,
+        lang: str,
+        region: str | None = None,
+        scope: set[str] | None = None,
     ) -> str:
-        """One line: counties with data and the total for the region shown."""
+        """One line: counties with data and the total for the region (or `scope`) shown."""
         ind = indicators.get(indicator)
         values = self.indicator_values(indicator, period)
         info = self.region_info(region)
-        if info["level"] != "nation":
+        if scope is not None:
+            values = values[values.index.isin(scope)]
+        elif info["level"] != "nation":
             values = values[values.index.isin(info["codes"])]
         n = int(values.notna().sum())
         line = f"{t('counties_with_data', lang)}: {n:,} / {len(values):,}"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard.i18n import fmt_number, t
 from dashboard.mapviews import MapViews
+from dashboard.overlays import Overlays
 from dashboard.settings import Settings
 from geodata import boundaries, indicators, periods
 from geodata.classify import classify
@@ -40,7 +41,7 @@ class MapValues:
     synthetic: bool
 
 
-class Atlas(MapViews):
+class Atlas(MapViews, Overlays):
     """Data access and computations for one app instance.
 
     Parameters
@@ -166,16 +167,26 @@ class Atlas(MapViews):
             k=val(k, 20, int),
         )
 
-    def mode_table(self, mode, params, indicator, period, lang):
-        """(rowData, columnDefs, note) for the table under the map."""
+    def mode_table(self, mode, params, indicator, period, lang, scope=None):
+        """(rowData, columnDefs, note) for the table under the map.
+
+        ``scope``: the counties the table may list (a region, a programme); ``None``
+        lists the whole country. The analysis itself always runs nationally, so a
+        cluster is judged against all its neighbours, including those across a border.
+        """
         from dashboard import analysis_views as av
 
         names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
+        if scope is not None:
+            names = names[names.index.isin(scope)]
         if params is None:
             values = self.indicator_values(indicator, period)
             table = av.table_for("values", pd.DataFrame(), names, values, lang)
         else:
-            table = av.table_for(params.method, self.analysis(params, period), names, None, lang)
+            result = self.analysis(params, period)
+            if scope is not None:
+                result = result[result.index.isin(scope)]
+            table = av.table_for(params.method, result, names, None, lang)
         rows, defs = av.grid_payload(table, lang)
         return rows, defs, av.note(mode or "values", lang)
 

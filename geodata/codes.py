@@ -311,6 +311,87 @@ def english_name(code: str, name: str, syllables: list[str] | None = None) -> st
     return " ".join(words)
 
 
+#: Provinces in English as the central government writes them (no "Province").
+PROVINCE_EN = {
+    "110000": "Beijing", "120000": "Tianjin", "130000": "Hebei", "140000": "Shanxi",
+    "150000": "Inner Mongolia", "210000": "Liaoning", "220000": "Jilin",
+    "230000": "Heilongjiang", "310000": "Shanghai", "320000": "Jiangsu",
+    "330000": "Zhejiang", "340000": "Anhui", "350000": "Fujian", "360000": "Jiangxi",
+    "370000": "Shandong", "410000": "Henan", "420000": "Hubei", "430000": "Hunan",
+    "440000": "Guangdong", "450000": "Guangxi", "460000": "Hainan", "500000": "Chongqing",
+    "510000": "Sichuan", "520000": "Guizhou", "530000": "Yunnan", "540000": "Xizang",
+    "610000": "Shaanxi", "620000": "Gansu", "630000": "Qinghai", "640000": "Ningxia",
+    "650000": "Xinjiang", "710000": "Taiwan", "810000": "Hong Kong", "820000": "Macao",
+}  # fmt: skip
+_PREFECTURE_TYPES = (
+    ("自治州", "Autonomous Prefecture"),
+    ("地区", "Prefecture"),
+    ("盟", "League"),
+    ("市", "City"),
+)
+
+
+def region_english_name(code: str, name: str) -> str:
+    """English name of a province or prefecture-level unit.
+
+    >>> region_english_name("510000", "四川省"), region_english_name("513300", "甘孜藏族自治州")
+    ('Sichuan', 'Garzê Tibetan Autonomous Prefecture')
+    >>> region_english_name("652900", "阿克苏地区"), region_english_name("152500", "锡林郭勒盟")
+    ('Aksu Prefecture', 'Xilin Gol League')
+    """
+    if code in PROVINCE_EN:
+        return PROVINCE_EN[code]
+    if code in PREFECTURE_EN:
+        return PREFECTURE_EN[code]
+    if name.endswith("直辖县级行政区划"):
+        return "County-level units under the " + (
+            "autonomous region" if name.startswith("自治区") else "province"
+        )
+    if code[:2] + "0000" in PROVINCE_EN and code.endswith("0000"):
+        return PROVINCE_EN[code[:2] + "0000"]
+    for suffix, word in _PREFECTURE_TYPES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem_ = name[: -len(suffix)]
+            ethnic: list[str] = []
+            if suffix == "自治州":
+                while tok := next((t for t in _ETHNIC_TOKENS if stem_.endswith(t[0])), None):
+                    stem_ = stem_[: -len(tok[0])]
+                    ethnic.insert(0, ETHNIC_EN[tok[1]])
+            head = _format_pinyin(stem_pinyin(stem_ + "县"))
+            return " ".join([head, *ethnic, word])
+    return english_name(code, name)
+
+
+#: Prefecture-level names whose English is not their pinyin (official usage).
+PREFECTURE_EN = {
+    "513300": "Garzê Tibetan Autonomous Prefecture",
+    "513200": "Ngawa Tibetan and Qiang Autonomous Prefecture",
+    "652900": "Aksu Prefecture",
+    "152500": "Xilin Gol League",
+    "653000": "Kizilsu Kirghiz Autonomous Prefecture",
+    "653100": "Kashgar Prefecture",
+    "653200": "Hotan Prefecture",
+    "654000": "Ili Kazak Autonomous Prefecture",
+    "542500": "Ngari Prefecture",
+    "540600": "Nagqu City",
+    "540100": "Lhasa City",
+    "540200": "Xigazê City",
+    "652300": "Changji Hui Autonomous Prefecture",
+    "652700": "Bortala Mongol Autonomous Prefecture",
+    "652800": "Bayingolin Mongol Autonomous Prefecture",
+    "650100": "Ürümqi City",
+    "650200": "Karamay City",
+    "650400": "Turpan City",
+    "650500": "Hami City",
+    "654200": "Tacheng Prefecture",
+    "654300": "Altay Prefecture",
+    "632800": "Haixi Mongol and Tibetan Autonomous Prefecture",
+    "152900": "Alxa League",
+    "152200": "Hinggan League",
+    "150700": "Hulunbuir City",
+}
+
+
 # Initials of the characters of type suffixes, so "dcq" finds 东城区.
 _SUFFIX_INITIALS = {"区": "q", "县": "x", "市": "s", "旗": "q", "自": "z", "治": "z",
                     "林": "l", "特": "t", "新": "x", "矿": "k", "联": "l", "合": "h",

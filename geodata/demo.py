@@ -650,4 +650,43 @@ def write_to_store(
         out[f"facilities:{period}"] = store.add_facilities(
             period, counts, points, source=source, synthetic=True, created_by=created_by, note=note
         )
+    codes = demo_programme(data)
+    out["programme"] = store.save_programme(
+        DEMO_PROGRAMME_NAME,
+        codes,
+        synthetic=True,
+        created_by=created_by,
+        note="Synthetic example: 40 counties picked by the demo generator, not a real project.",
+    )
     return out
+
+
+DEMO_PROGRAMME_NAME = "示例项目：40 个目标县（合成）"
+
+
+def demo_programme(data: DemoData, n: int = 40, provinces: int = 12) -> list[str]:
+    """An example programme: `n` counties in the `provinces` provinces with the most
+    left-behind children, drawn (seeded) among each province's highest-rate counties.
+
+    Like a real care project, it targets high-need counties spread over many provinces,
+    so the inside-versus-outside comparison has something to show.
+
+    >>> import pandas as pd
+    >>> kids = pd.DataFrame({"period": "2025-H2", "code": [f"{p}0{i}01" for p in
+    ...     ("11", "12") for i in range(1, 4)], "children": 100, "left_behind": range(6)})
+    >>> d = DemoData(kids, None, None, seed=1)
+    >>> codes = demo_programme(d, n=4, provinces=2)
+    >>> len(set(codes)), sorted({c[:2] for c in codes})
+    (4, ['11', '12'])
+    """
+    rng = np.random.default_rng(data.seed + 40)
+    kids = data.children[data.children["period"] == max(data.periods)].copy()
+    kids["province"] = kids["code"].str[:2]
+    kids["rate"] = kids["left_behind"] / kids["children"].where(kids["children"] > 0)
+    top = kids.groupby("province")["left_behind"].sum().nlargest(provinces).index
+    per = [n // len(top) + (1 if i < n % len(top) else 0) for i in range(len(top))]
+    codes: list[str] = []
+    for prov, k in zip(top, per, strict=True):
+        pool = kids[kids["province"] == prov].nlargest(max(3 * k, k), "rate")["code"].tolist()
+        codes.extend(rng.choice(pool, size=min(k, len(pool)), replace=False).tolist())
+    return codes

@@ -80,6 +80,7 @@ class Tables:
     county_values: sa.Table
     facility_points: sa.Table
     raw_uploads: sa.Table
+    programmes: sa.Table
 
 
 def build_tables() -> Tables:
@@ -143,7 +144,18 @@ def build_tables() -> Tables:
         sa.Column("lon", sa.Float, nullable=False),
         sa.Column("lat", sa.Float, nullable=False),
     )
-    return Tables(md, datasets, county_values, facility_points, raw_uploads)
+    programmes = sa.Table(
+        "programmes",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("codes", sa.Text, nullable=False),  # space-separated layer codes
+        sa.Column("note", sa.Text, nullable=False, default=""),
+        sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Text, nullable=True),
+    )
+    return Tables(md, datasets, county_values, facility_points, raw_uploads, programmes)
 
 
 def _now() -> dt.datetime:
@@ -476,6 +488,66 @@ class Store:
                 conn.execute(d.update().where(d.c.id == others[0].id).values(active=True))
 
     # --- reads --------------------------------------------------------------------
+
+    # --- programmes (named county sets) ---------------------------------------------
+
+    def save_programme(
+        self,
+        name: str,
+        codes: list[str] | tuple[str, ...],
+        *,
+        note: str = "",
+        synthetic: bool = False,
+        created_by: str | None = None,
+    ) -> int:
+        """Save a named county set (replacing one of the same name); returns its id.
+
+        Codes are layer codes, already checked by :func:`geodata.programmes.parse_codes`.
+        """
+        if not codes:
+            raise ValueError("a programme needs at least one county")
+        bad = [c for c in codes if not (isinstance(c, str) and len(c) == 6 and c.isdigit())]
+        if bad:
+            raise ValueError(f"not a county code: {bad[0]!r}")
+        t = self.tables.programmes
+        values = dict(
+            codes=" ".join(dict.fromkeys(codes)),
+            note=_text(note) or "",
+            synthetic=bool(synthetic),
+            created_at=_now(),
+            created_by=_text(created_by),
+        )
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(t.c.id).where(t.c.name == name)).first()
+            if row is not None:
+                conn.execute(t.update().where(t.c.id == row[0]).values(**values))
+                return int(row[0])
+            result = conn.execute(t.insert().values(name=_text(name), **values))
+            return int(result.inserted_primary_key[0])
+
+    def programmes(self) -> pd.DataFrame:
+        """Saved programmes (id, name, n, note, synthetic, created_at, created_by), by name."""
+        t = self.tables.programmes
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t).order_by(t.c.name)).mappings().all()
+        df = pd.DataFrame(rows, columns=[c.name for c in t.columns])
+        df["n"] = df["codes"].map(lambda s: len(s.split())) if len(df) else []
+        return df.drop(columns="codes")
+
+    def programme(self, programme_id: int) -> dict | None:
+        """One programme with its ``codes`` as a list, or ``None``."""
+        t = self.tables.programmes
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.id == int(programme_id))).mappings().first()
+        if row is None:
+            return None
+        return {**row, "codes": row["codes"].split()}
+
+    def delete_programme(self, programme_id: int) -> bool:
+        """Delete a programme; ``False`` when there was none."""
+        t = self.tables.programmes
+        with self.engine.begin() as conn:
+            return conn.execute(t.delete().where(t.c.id == int(programme_id))).rowcount > 0
 
     def stamp(self) -> str:
         """A short token that changes whenever the set of active datasets changes.

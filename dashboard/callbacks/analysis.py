@@ -25,6 +25,9 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.K, "value"),
         Input(ids.INDICATOR, "value"),
         Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "data"),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.PFILTER, "value"),
         State(ids.SCHEME, "value"),
         State(ids.LANG, "data"),
         background=True,
@@ -43,14 +46,24 @@ def register(app, atlas: Atlas) -> None:
         prevent_initial_call=True,
     )
     def run_analysis(
-        set_progress, mode, perms, seed, fdr, radius, k, indicator, period, scheme, lang
-    ):
+        set_progress,
+        mode, perms, seed, fdr, radius, k, indicator, period, region, programme, only,
+        scheme, lang,
+    ):  # fmt: skip
         started = time.perf_counter()
         trigger = (callback_context.triggered_id or "") if callback_context else ""
-        if mode == "values" and trigger not in (ids.MODE,):
+        # The table lists the region's counties (or the programme's, used as a filter);
+        # the analysis itself always runs on the whole country.
+        scope = atlas.scope_codes(region, programme, bool(only))
+        table_only = trigger in (ids.REGION, ids.PROGRAMME, ids.PFILTER)
+        if (mode == "values" and trigger not in (ids.MODE,)) or table_only:
             # The values callback redraws the map; only refresh the side table here.
-            rows, defs, note = atlas.mode_table("values", None, indicator, period, lang)
-            return no_update, note, rows, defs, ""
+            params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
+            try:
+                rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
+            except (ValueError, KeyError):
+                return no_update, no_update, no_update, no_update, no_update
+            return no_update, no_update if table_only else note, rows, defs, no_update
         set_progress(atlas.progress_text(mode, perms, lang))
         try:
             params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
@@ -58,7 +71,7 @@ def register(app, atlas: Atlas) -> None:
                 patch = atlas.map_patch(Patch(), indicator, period, scheme, lang)
             else:
                 patch = atlas.analysis_patch(Patch(), params, period, lang, scheme)
-            rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang)
+            rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
             message = ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
             return no_update, no_update, no_update, no_update, message

@@ -20,15 +20,22 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PALETTE, "value"),
         Input(ids.POOLED, "value"),
         Input(ids.BREAKS, "value"),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.PFILTER, "value"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def charts(indicator, period, scheme, region, selection, palette, pooled, breaks, lang):
+    def charts(
+        indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, lang
+    ):
         from dashboard.callbacks.map import style_options
 
         style = style_options(palette, pooled, breaks if scheme == "user" else None)
+        scope = atlas.scope_codes(region, prog, bool(only)) if only else None
         try:
-            return atlas.linked_figures(indicator, period, scheme, lang, region, selection, **style)
+            return atlas.linked_figures(
+                indicator, period, scheme, lang, region, selection, scope=scope, **style
+            )
         except ValueError:  # bad user breaks: the map callback reports it
             return no_update, no_update
 

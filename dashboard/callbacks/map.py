@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
@@ -19,6 +17,51 @@ def register(app, atlas: Atlas) -> None:
         Output(ids.NOTICE, "hidden"),
         Output(ids.DEFINITION, "children"),
         Output(ids.SUMMARY, "children"),
+        Input(ids.INDICATOR, "value"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.SCHEME, "value"),
+        Input(ids.REGION, "data"),
+        Input(ids.PALETTE, "value"),
+        Input(ids.POOLED, "value"),
+        Input(ids.BREAKS, "value"),
+        State(ids.LANG, "data"),
+        State(ids.MODE, "value"),
+        State(ids.PROGRAMME, "value"),
+        State(ids.PFILTER, "value"),
+        prevent_initial_call=True,
+    )
+    def update_map(
+        indicator, period, scheme, region, palette, pooled, breaks, lang, mode, programme, only
+    ):
+        style = style_options(palette, pooled, breaks if scheme == "user" else None)
+        patch = Patch()
+        atlas.zoom_patch(patch, region)
+        summary = None
+        if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
+            try:
+                atlas.map_patch(patch, indicator, period, scheme, lang, region=region, **style)
+            except ValueError as exc:  # e.g. a user break that is not a number
+                summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
+        if summary is None:
+            scope = atlas.scope_codes(region, programme, bool(only))
+            summary = atlas.summary_text(indicator, period, lang, region, scope=scope)
+        return patch, not atlas.is_synthetic(period), definition(indicator, lang), summary
+
+    @app.callback(
+        Output(ids.SUMMARY, "children", allow_duplicate=True),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.PFILTER, "value"),
+        State(ids.INDICATOR, "value"),
+        State(ids.PERIOD, "value"),
+        State(ids.REGION, "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def summary(programme, only, indicator, period, region, lang):
+        scope = atlas.scope_codes(region, programme, bool(only))
+        return atlas.summary_text(indicator, period, lang, region, scope=scope)
+
+    @app.callback(
         Output(ids.URL, "search"),
         Output(ids.LANG_OTHER, "href"),
         Input(ids.INDICATOR, "value"),
@@ -29,42 +72,25 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PALETTE, "value"),
         Input(ids.POOLED, "value"),
         Input(ids.BREAKS, "value"),
+        Input(ids.MODE, "value"),
+        Input(ids.PERMUTATIONS, "value"),
+        Input(ids.SEED, "value"),
+        Input(ids.FDR, "value"),
+        Input(ids.RADIUS, "value"),
+        Input(ids.K, "value"),
+        Input(ids.LAYERS, "value"),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.PFILTER, "value"),
         State(ids.LANG, "data"),
-        State(ids.MODE, "value"),
         prevent_initial_call=True,
     )
-    def update_map(indicator, period, scheme, region, county, palette, pooled, breaks, lang, mode):
-        style = style_options(palette, pooled, breaks if scheme == "user" else None)
-        patch = Patch()
-        atlas.zoom_patch(patch, region)
-        summary = None
-        if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
-            try:
-                atlas.map_patch(patch, indicator, period, scheme, lang, region=region, **style)
-            except ValueError as exc:  # e.g. a user break that is not a number
-                summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
-        state = {"indicator": indicator, "period": period, "scheme": scheme, "lang": lang}
-        if region:
-            state["region"] = region
-        if county:
-            state["county"] = county
-        if style.get("palette"):
-            state["palette"] = style["palette"]
-        if style.get("pooled"):
-            state["pooled"] = "1"
-        if style.get("breaks"):
-            state["breaks"] = style["breaks"]
-        query = "?" + urlencode(state)
-        # The language link carries the whole view; only ``lang`` changes.
-        other = "?" + urlencode({**state, "lang": "en" if lang == "zh" else "zh"})
-        return (
-            patch,
-            not atlas.is_synthetic(period),
-            definition(indicator, lang),
-            summary or atlas.summary_text(indicator, period, lang, region),
-            query,
-            other,
-        )
+    def sync_url(*values):
+        """The address bar and the language link always hold the whole view."""
+        from dashboard.layout import view_query
+
+        state = url_state(*values)
+        other = {**state, "lang": "en" if state["lang"] == "zh" else "zh"}
+        return view_query(state), view_query(other)
 
     @app.callback(
         Output(ids.REGION, "data"),
@@ -129,6 +155,34 @@ def register(app, atlas: Atlas) -> None:
     def download_table(n_clicks):
         # The grid exports what it shows (sorted and filtered) as CSV in the browser.
         return bool(n_clicks)
+
+
+def url_state(
+    indicator, period, scheme, region, county, palette, pooled, breaks,
+    mode, perm, seed, fdr, radius, k, layers, programme, only, lang,
+) -> dict:  # fmt: skip
+    """The view state (as ``layout.view_state`` returns it) from the controls."""
+    style = style_options(palette, pooled, breaks if scheme == "user" else None)
+    return {
+        "indicator": indicator,
+        "period": period,
+        "scheme": scheme,
+        "lang": lang,
+        "region": region,
+        "county": county,
+        "palette": style.get("palette"),
+        "pooled": bool(style.get("pooled")),
+        "breaks": style.get("breaks"),
+        "mode": mode or "values",
+        "perm": perm,
+        "seed": seed,
+        "fdr": bool(fdr),
+        "radius": radius,
+        "k": k,
+        "layers": list(layers or []),
+        "programme": programme,
+        "pfilter": bool(only) and programme is not None,
+    }
 
 
 def style_options(palette, pooled, breaks) -> dict:

@@ -20,10 +20,15 @@ def charts_card(atlas: Atlas, state: dict) -> html.Section:
         state.get("region"),
         None,
     )
+    scope = (
+        atlas.scope_codes(state.get("region"), state.get("programme"), True)
+        if state.get("pfilter")
+        else None
+    )
     try:
-        dist, scatter = atlas.linked_figures(*args, **style_of(state))
+        dist, scatter = atlas.linked_figures(*args, scope=scope, **style_of(state))
     except ValueError:  # unusable breaks in the link: the default classes
-        dist, scatter = atlas.linked_figures(*args[:2], "quantiles", *args[3:])
+        dist, scatter = atlas.linked_figures(*args[:2], "quantiles", *args[3:], scope=scope)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     hint = (
         "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。"

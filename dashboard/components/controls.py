@@ -44,6 +44,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
     lang = state["lang"]
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean", "user"]
     from dashboard.components.county_panel import county_panel, search_box
+    from dashboard.components.programme_card import layer_controls
 
     selected = state.get("county")
     profile = atlas.county_profile(selected, state["period"], lang) if selected else None
@@ -78,6 +79,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     ),
                 ]
             ),
+            layer_controls(state),
             html.Div(
                 [
                     html.Label(t("scheme", lang), htmlFor=ids.SCHEME),
@@ -126,7 +128,21 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                 ],
                 className="class-options",
             ),
-            html.Div(id=ids.SUMMARY, className="atlas-summary"),
+            html.Div(
+                atlas.summary_text(
+                    state["indicator"],
+                    state["period"],
+                    lang,
+                    state.get("region"),
+                    scope=atlas.scope_codes(
+                        state.get("region"), state.get("programme"), state.get("pfilter")
+                    ),
+                )
+                if state["period"]
+                else "",
+                id=ids.SUMMARY,
+                className="atlas-summary",
+            ),
             analysis_controls(state),
         ],
         className="atlas-controls",
@@ -179,16 +195,44 @@ def analysis_controls(state: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    num(ids.PERMUTATIONS, "置换次数" if zh else "Permutations", 999, 99, 9999, 1),
-                    num(ids.SEED, "随机种子" if zh else "Seed", 20251123, 0, 2**31 - 1, 1),
-                    num(ids.RADIUS, "服务半径（公里）" if zh else "Radius (km)", 10, 1, 500, 1),
-                    num(ids.K, "新增设施数 K" if zh else "New sites K", 20, 1, 200, 1),
+                    num(
+                        ids.PERMUTATIONS,
+                        "置换次数" if zh else "Permutations",
+                        state.get("perm", 999),
+                        99,
+                        9999,
+                        1,
+                    ),
+                    num(
+                        ids.SEED,
+                        "随机种子" if zh else "Seed",
+                        state.get("seed", 20251123),
+                        0,
+                        2**31 - 1,
+                        1,
+                    ),
+                    num(
+                        ids.RADIUS,
+                        "服务半径（公里）" if zh else "Radius (km)",
+                        state.get("radius", 10),
+                        1,
+                        500,
+                        1,
+                    ),
+                    num(
+                        ids.K,
+                        "新增设施数 K" if zh else "New sites K",
+                        state.get("k", 20),
+                        1,
+                        200,
+                        1,
+                    ),
                 ],
                 className="params-grid",
             ),
             dcc.Checklist(
                 id=ids.FDR,
-                value=[],
+                value=["fdr"] if state.get("fdr") else [],
                 options=[
                     {
                         "label": "错误发现率校正 (FDR)" if zh else "False discovery rate (FDR)",
@@ -198,10 +242,23 @@ def analysis_controls(state: dict) -> html.Div:
             ),
             html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
             html.Div(id=ids.ANALYSIS_RESULT, className="analysis-status", role="status"),
-            html.Div(id=ids.ANALYSIS_NOTE, className="definition"),
+            html.Div(_mode_note(state), id=ids.ANALYSIS_NOTE, className="definition"),
         ],
         className="analysis-controls",
     )
+
+
+def _mode_note(state: dict):
+    """The method note of the view's map mode (and the bivariate legend)."""
+    from dashboard import analysis_views as av
+
+    mode = state.get("mode") or "values"
+    note = av.note(mode, state["lang"])
+    if mode == "coverage":
+        from dashboard.components.bivariate import bivariate_grid
+
+        return [note, bivariate_grid(state["lang"])]
+    return note
 
 
 def palette_options(lang: str) -> list[dict]:

@@ -9,21 +9,7 @@ from dashboard.services import Atlas
 
 
 def map_card(atlas: Atlas, state: dict) -> html.Section:
-    from dashboard.layout import style_of
-
-    try:
-        fig = atlas.map_figure(
-            state["indicator"],
-            state["period"],
-            state["scheme"],
-            state["lang"],
-            state.get("region"),
-            **style_of(state),
-        )
-    except ValueError:  # unusable breaks in the link: fall back to the default classes
-        fig = atlas.map_figure(
-            state["indicator"], state["period"], "quantiles", state["lang"], state.get("region")
-        )
+    fig = atlas.view_figure(state)
     return html.Section(
         [
             breadcrumb(atlas, state.get("region"), state["lang"]),
@@ -46,10 +32,15 @@ def map_card(atlas: Atlas, state: dict) -> html.Section:
 def breadcrumb(atlas: Atlas, region: str | None, lang: str) -> html.Nav:
     """全国 > 省 > 地市: each level a button that goes back up."""
     info = atlas.region_info(region)
+    from geodata.codes import region_english_name
+
+    def name(code: str, zh: str) -> str:
+        return zh if lang == "zh" else region_english_name(code, zh)
+
     nation = "全国" if lang == "zh" else "China"
-    items: list = [(None, nation), *info["parents"]]
+    items: list = [(None, nation), *((c, name(c, n)) for c, n in info["parents"])]
     if info["level"] != "nation":
-        items.append((info["code"], info["name_zh"]))
+        items.append((info["code"], name(info["code"], info["name_zh"])))
     children: list = []
     for i, (code, name) in enumerate(items):
         last = i == len(items) - 1

@@ -11,9 +11,20 @@ from dashboard.services import Atlas
 
 def table_card(atlas: Atlas, state: dict) -> html.Section:
     zh = state["lang"] == "zh"
-    rows, defs, _ = atlas.mode_table(
-        "values", None, state["indicator"], state["period"], state["lang"]
-    )
+    scope = atlas.scope_codes(state.get("region"), state.get("programme"), state.get("pfilter"))
+    try:
+        rows, defs, _ = atlas.mode_table(
+            state.get("mode") or "values",
+            atlas.view_params(state),
+            state["indicator"],
+            state["period"],
+            state["lang"],
+            scope=scope,
+        )
+    except (ValueError, KeyError):  # an analysis this period cannot run: the values
+        rows, defs, _ = atlas.mode_table(
+            "values", None, state["indicator"], state["period"], state["lang"], scope=scope
+        )
     return html.Section(
         [
             html.Div(
@@ -36,6 +47,7 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
                 dashGridOptions={
                     "pagination": True,
                     "paginationPageSize": 10,
+                    "paginationPageSizeSelector": [10, 20, 50],
                     "animateRows": False,
                 },
                 csvExportParams=csv_params(atlas.is_synthetic(state["period"])),

@@ -1,0 +1,141 @@
+"""Overlays and programmes: layers on the map, county sets, their comparison."""
+
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, ctx, html, no_update
+
+from dashboard import ids
+from dashboard.components.programme_card import comparison_table
+from dashboard.services import Atlas
+
+
+def register(app, atlas: Atlas) -> None:
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Input(ids.LAYERS, "value"),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.REGION, "data"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.SELECTED, "data"),
+        Input(ids.PROG_DRAFT_CODES, "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def overlays(layers, programme, region, period, selected, draft, lang):
+        return atlas.overlay_patch(
+            Patch(),
+            period=period,
+            region=region,
+            layers=layers,
+            programme_id=programme,
+            draft=draft,
+            selected=selected,
+            lang=lang,
+        )
+
+    @app.callback(
+        Output(ids.PROG_COMPARE, "children"),
+        Input(ids.PROGRAMME, "value"),
+        Input(ids.PERIOD, "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def compare(programme, period, lang):
+        cmp = atlas.programme_comparison(programme, period, lang) if programme else None
+        return comparison_table(cmp, lang)
+
+    @app.callback(
+        Output(ids.PROG_DRAFT, "value"),
+        Input(ids.PROG_ADD_SELECTED, "n_clicks"),
+        Input(ids.PROG_ADD_SELECTION, "n_clicks"),
+        Input(ids.PROG_CLEAR, "n_clicks"),
+        State(ids.PROG_DRAFT, "value"),
+        State(ids.SELECTED, "data"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def edit_draft(_a, _b, _c, text, selected, selection):
+        trigger = ctx.triggered_id
+        if trigger == ids.PROG_CLEAR:
+            return ""
+        add = [selected] if trigger == ids.PROG_ADD_SELECTED and selected else []
+        if trigger == ids.PROG_ADD_SELECTION:
+            add = list(selection or [])
+        if not add:
+            return no_update
+        return atlas.draft_with(text or "", add)
+
+    @app.callback(
+        Output(ids.PROG_DRAFT_CODES, "data"),
+        Output(ids.PROG_PREVIEW, "children"),
+        Input(ids.PROG_DRAFT, "value"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def preview(text, lang):
+        if not (text or "").strip():
+            return None, ""
+        try:
+            parsed = atlas.parse_programme(text)
+        except ValueError as exc:
+            return None, str(exc)
+        return list(parsed.codes) or None, preview_lines(parsed, lang)
+
+    @app.callback(
+        Output(ids.PROG_STATUS, "children"),
+        Output(ids.PROGRAMME, "options"),
+        Output(ids.PROGRAMME, "value"),
+        Output(ids.PROG_DRAFT, "value", allow_duplicate=True),
+        Input(ids.PROG_SAVE, "n_clicks"),
+        State(ids.PROG_NAME, "value"),
+        State(ids.PROG_DRAFT_CODES, "data"),
+        State(ids.PROG_CSRF, "data"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def save(_n, name, codes, csrf, lang):
+        from dashboard.callbacks.uploads import _editor
+
+        zh = lang == "zh"
+        user = _editor(csrf)
+        if user is None:
+            msg = (
+                "保存项目需要以编辑身份登录："
+                if zh
+                else "Saving a programme needs an editor sign-in: "
+            )
+            link = html.A("登录" if zh else "sign in", href=f"/login?next=/&lang={lang}")
+            return [msg, link], no_update, no_update, no_update
+        try:
+            pid = atlas.save_programme(name, codes or [], user=user.name)
+        except ValueError as exc:
+            return (
+                ("无法保存：" if zh else "Not saved: ") + str(exc),
+                no_update,
+                no_update,
+                no_update,
+            )
+        done = f"已保存（编号 {pid}）" if zh else f"Saved (id {pid})"
+        return done, atlas.programme_options(lang), pid, ""
+
+
+def preview_lines(parsed, lang: str) -> list:
+    """What a pasted list became: counties used, and each entry not used with why."""
+    zh = lang == "zh"
+    head = (
+        f"识别 {len(parsed.codes)} 个县（{len({c[:2] for c in parsed.codes})} 个省）"
+        if zh
+        else f"{len(parsed.codes)} counties in {len({c[:2] for c in parsed.codes})} provinces"
+    )
+    items = [html.Li(f"#{n} {entry}: {reason}") for n, entry, reason in parsed.problems[:20]]
+    if len(parsed.problems) > 20:
+        more = len(parsed.problems) - 20
+        items.append(html.Li(f"… 另有 {more} 条" if zh else f"… {more} more"))
+    notes = [html.Li(f"#{n} {note}", className="note") for n, _, note in parsed.notes[:10]]
+    out: list = [html.Span(head)]
+    if items:
+        out.append(html.Span(f" · {'未使用' if zh else 'not used'} {len(parsed.problems)}"))
+        out.append(html.Ul(items, className="programme-problems"))
+    if notes:
+        out.append(html.Ul(notes, className="programme-notes"))
+    return out
