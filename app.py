@@ -377,6 +377,66 @@ def _cmd_user(args) -> int:
     return 0
 
 
+def _cmd_programme(args) -> int:
+    """Programmes (named county sets) from the command line: add, list, show, remove."""
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+
+    atlas = Atlas(Settings.from_env())
+    atlas.prepare()
+    if args.programme_command == "add":
+        text = sys.stdin.read() if args.codes == "-" else Path(args.codes).read_text("utf-8-sig")
+        parsed = atlas.parse_programme(text)
+        for n, entry, reason in parsed.problems:
+            print(f"entry {n} {entry!r}: not used: {reason}", file=sys.stderr)
+        for n, _entry, note in parsed.notes:
+            print(f"entry {n}: {note}", file=sys.stderr)
+        if parsed.problems and not args.allow_problems:
+            raise ValueError(
+                f"{len(parsed.problems)} entries not used (listed above); fix them or pass "
+                "--allow-problems to save the other counties"
+            )
+        pid = atlas.save_programme(args.name, list(parsed.codes), user="cli")
+        provinces = len({c[:2] for c in parsed.codes})
+        print(
+            f"saved programme {pid} {args.name!r}: {len(parsed.codes)} counties, {provinces} provinces"
+        )
+    elif args.programme_command == "list":
+        df = atlas.store.programmes()
+        rows = [
+            {"id": int(r.id), "name": r.name, "counties": int(r.n), "synthetic": bool(r.synthetic)}
+            for r in df.itertuples(index=False)
+        ]
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        for r in [] if args.json else rows:
+            tag = "  (synthetic example)" if r["synthetic"] else ""
+            print(f"{r['id']:>4}  {r['counties']:>5} counties  {r['name']}{tag}")
+    elif args.programme_command == "show":
+        cmp = atlas.programme_comparison(args.id, args.period, args.lang)
+        if cmp is None:
+            raise ValueError(f"no programme {args.id}")
+        if args.json:
+            print(json.dumps(cmp, ensure_ascii=False))
+        else:
+            print(
+                f"{cmp['name']}: {cmp['n_inside']} counties, {cmp['provinces']} provinces, "
+                f"{cmp['period']} (previous {cmp['previous'] or 'none'})"
+            )
+            for r in cmp["rows"]:
+                print(
+                    f"  {r['indicator']:40s} {r['inside']:>14} {r['outside']:>14} "
+                    f"{r['inside_change']:>9} {r['outside_change']:>9}"
+                )
+            if cmp["synthetic"]:
+                print("SYNTHETIC demo data, not statistics")
+    else:
+        if not atlas.store.delete_programme(args.id):
+            raise ValueError(f"no programme {args.id}")
+        print(f"removed programme {args.id}")
+    return 0
+
+
 def _cmd_settings(args) -> int:
     from dashboard.settings import SETTINGS, markdown_table
 
@@ -451,6 +511,22 @@ def main(argv: list[str] | None = None) -> int:
     u = users_sub.add_parser("list", help="list users")
     u.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_user)
+    p = sub.add_parser("programme", help="manage programmes (named sets of counties)")
+    prog_sub = p.add_subparsers(dest="programme_command", required=True)
+    u = prog_sub.add_parser("add", help="save a programme from a list of county codes or names")
+    u.add_argument("name")
+    u.add_argument("--codes", required=True, help="text file, one county per line ('-' = stdin)")
+    u.add_argument("--allow-problems", action="store_true", help="save despite unusable entries")
+    u = prog_sub.add_parser("list", help="list programmes")
+    u.add_argument("--json", action="store_true")
+    u = prog_sub.add_parser("show", help="inside versus outside, this period and the last")
+    u.add_argument("id", type=int)
+    u.add_argument("--period")
+    u.add_argument("--lang", choices=("zh", "en"), default="en")
+    u.add_argument("--json", action="store_true")
+    u = prog_sub.add_parser("remove", help="delete a programme")
+    u.add_argument("id", type=int)
+    p.set_defaults(func=_cmd_programme)
     p = sub.add_parser("settings", help="list settings and their environment variables")
     p.add_argument("--markdown", action="store_true")
     p.set_defaults(func=_cmd_settings)

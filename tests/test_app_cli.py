@@ -152,3 +152,25 @@ def test_user_commands(tmp_path):
     r = run(["user", "remove", "zhang"], data)
     assert r.returncode == 2 and "no user" in r.stderr
     assert json.loads(run(["user", "list", "--json"], data).stdout) == []
+
+
+def test_programme_commands(tmp_path, layers):
+    data = make_data_dir(tmp_path, layers)
+    listed = run(["programme", "list", "--json"], data)
+    assert listed.returncode == 0, listed.stderr
+    demo = json.loads(listed.stdout)
+    assert len(demo) == 1 and demo[0]["synthetic"] and demo[0]["counties"] == 40
+    codes = tmp_path / "codes.txt"
+    codes.write_text("110101\n东城区\n999999\n420102\n", encoding="utf-8")
+    bad = run(["programme", "add", "项目甲", "--codes", str(codes)], data)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "entry 3 '999999': not used: unknown county code" in bad.stderr
+    ok = run(["programme", "add", "项目甲", "--codes", str(codes), "--allow-problems"], data)
+    assert ok.returncode == 0 and "2 counties" in ok.stdout, ok.stderr
+    pid = int(ok.stdout.split()[2])
+    shown = run(["programme", "show", str(pid), "--json"], data)
+    cmp = json.loads(shown.stdout)
+    assert cmp["n_inside"] == 2 and cmp["synthetic"] and cmp["previous"] == "2025-H2"
+    assert run(["programme", "remove", str(pid)], data).returncode == 0
+    gone = run(["programme", "show", str(pid)], data)
+    assert gone.returncode == 2 and f"no programme {pid}" in gone.stderr

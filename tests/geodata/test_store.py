@@ -282,3 +282,23 @@ def test_concurrent_uploads_get_distinct_versions(store):
     assert sorted(versions) == list(range(1, n + 1))
     v = store.versions("children", "2025-H2")
     assert v["active"].sum() == 1 and v.loc[v["active"], "version"].item() == n
+
+
+def test_programmes_saved_listed_replaced_and_deleted(store):
+    store.create_all()
+    assert store.programmes().empty
+    pid = store.save_programme("关爱项目", ["110101", "110102", "110101"], created_by="zhang")
+    p = store.programme(pid)
+    assert p["codes"] == ["110101", "110102"] and p["created_by"] == "zhang"
+    # Saving under the same name replaces the set, keeping the id.
+    assert store.save_programme("关爱项目", ["420102"], note="v2") == pid
+    assert store.programme(pid)["codes"] == ["420102"]
+    other = store.save_programme("Another", ["500101"], synthetic=True)
+    listed = store.programmes()
+    assert listed["name"].tolist() == ["Another", "关爱项目"]
+    assert listed["n"].tolist() == [1, 1] and "codes" not in listed.columns
+    for bad in ([], ["11010"], ["abcdef"], [110101]):
+        with pytest.raises(ValueError):
+            store.save_programme("bad", bad)
+    assert store.delete_programme(other) and not store.delete_programme(other)
+    assert store.programme(other) is None and store.programme(pid) is not None
