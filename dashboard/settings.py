@@ -85,6 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours a sign-in lasts before the user must sign in again.",
         int,
     ),
+    Setting(
+        "map_review_number",
+        "ATLAS_MAP_REVIEW_NUMBER",
+        "",
+        "Map review number (审图号) printed on briefings and exports; empty = none.",
+    ),
 )
 
 
@@ -120,6 +126,7 @@ class Settings:
     demo_seed: int = 20251123
     load_demo: bool = True
     session_hours: int = 8
+    map_review_number: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod

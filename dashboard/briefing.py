@@ -1,0 +1,784 @@
+"""Briefing sheets: print-ready figures of a view (plotly only; no Dash import).
+
+Officials put these in front of leaders, so a sheet says everything a reader needs
+without the app around it: title (indicator, region, period), subtitle, the map, the
+legend with its breaks and units, the data source (and that demo data are synthetic),
+the boundary credit, the date of export and, when configured, the map review number
+(审图号). Pages are A4 landscape (:data:`dashboard.export.PAGE_SIZE`).
+
+The national map reuses :func:`dashboard.figures.map_figure` (Albers equal-area conic,
+standard parallels 25°N and 47°N, centred on 105°E, South China Sea inset with the
+maritime line); region maps are framed with ``Atlas.region_info``. Geometry is embedded
+(:class:`dashboard.export.InlineGeometry`): the renderer has no server to fetch from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import MapStyle, map_figure
+from dashboard.i18n import fmt_number, t
+from geodata import indicators, periods
+
+#: DejaVu Sans first for Latin letters and digits: chromium's PDF writer embeds Noto Sans
+#: CJK (a CFF collection) as Type 3 glyphs and loses the text of some of its Latin
+#: glyphs ("2026-H1" came out as "2026-H"); CJK text falls through to Noto Sans CJK SC.
+FONT = "DejaVu Sans, Noto Sans CJK SC, sans-serif"
+INK = "#1f2933"
+MUTED = "#52606d"
+WARN = "#8a4b00"
+CONTEXT_COLOUR = "#ffffff"  # outside the region: white, grey outlines
+#: Frame of the national sheet: plotly fits the projected lon/lat box, which in a conic
+#: projection is a fan larger than China; this box is the tightest that clips nothing
+#: (checked by eye: Mohe, Hainan's south cape, the Pamirs, the Wusuli river).
+NATIONAL_LON = (77.5, 132.0)
+NATIONAL_LAT = (18.5, 53.8)
+PAGE_W, PAGE_H = 1123, 794
+MARGIN = dict(l=40, r=40, t=30, b=24)
+SYNTHETIC_SOURCE = "合成示例数据 / synthetic demo data — not statistics"
+_COUNTIES, _PROVINCES, _INSET = "__counties__", "__provinces__", "__inset__"
+
+
+# --- text --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SheetText:
+    """Every line of text a briefing sheet carries (also used by the briefing page)."""
+
+    title: str
+    subtitle: str
+    source: str
+    synthetic: bool
+    credit: str
+    date: str
+    review: str  # "" without a review number
+    legend_title: str
+    region_name: str
+    period_label: str
+
+    @property
+    def plain_title(self) -> str:
+        return self.title
+
+
+def period_label(period: str, lang: str) -> str:
+    """``2026-H1`` as ``2026年上半年`` or ``2026 H1 (Jan–Jun)``."""
+    try:
+        year, half = periods.parse_period(period)
+    except ValueError:
+        return period
+    if lang == "zh":
+        return f"{year}年{'上' if half == 1 else '下'}半年"
+    return f"{year} H{half} ({'Jan–Jun' if half == 1 else 'Jul–Dec'})"
+
+
+def region_name(atlas, region: str | None, lang: str) -> str:
+    info = atlas.region_info(region)
+    if info["level"] == "nation":
+        return t("nation", lang)
+    if lang == "zh":
+        return info["name_zh"]
+    from geodata.codes import region_english_name
+
+    return region_english_name(info["code"], info["name_zh"])
+
+
+def style_of(state: dict) -> dict:
+    """Map style options of a view (as ``dashboard.layout.style_of``, without Dash)."""
+    out: dict = {}
+    if state.get("palette"):
+        out["palette"] = state["palette"]
+    if state.get("pooled"):
+        out["pooled"] = True
+    if state.get("breaks") and state.get("scheme") == "user":
+        out["breaks"] = state["breaks"]
+    return out
+
+
+def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:
+    """The data source of a period and whether it is synthetic demo data."""
+    synthetic = atlas.is_synthetic(period)
+    label = "数据来源：" if lang == "zh" else "Data: "
+    if synthetic:
+        return label + SYNTHETIC_SOURCE, True
+    versions = atlas.store.versions("children", period)
+    active = versions[versions["active"]] if len(versions) else versions
+    if not len(active):
+        return label + ("无" if lang == "zh" else "none"), False
+    row = active.iloc[-1]
+    when = pd.Timestamp(row["created_at"]).date().isoformat() if row["created_at"] else ""
+    if lang == "zh":
+        return f"{label}{row['source']}（{period} 第 {int(row['version'])} 版，{when} 导入）", False
+    return f"{label}{row['source']} ({period}, version {int(row['version'])}, {when})", False
+
+
+def sheet_text(atlas, state: dict, *, today: dt.date) -> SheetText:
+    """Title, subtitle, source, credit, date and review number of a view."""
+    lang = state["lang"]
+    zh = lang == "zh"
+    ind = indicators.get(state["indicator"])
+    name = ind.name_zh if zh else ind.name_en
+    unit = ind.unit_zh if zh else ind.unit_en
+    where = region_name(atlas, state.get("region"), lang)
+    when = period_label(state["period"], lang)
+    title = f"{where}{name}（{when}）" if zh else f"{name}, {where}, {when}"
+    scheme = t(state.get("scheme") or "quantiles", lang)
+    definition = (ind.definition_zh if zh else ind.definition_en).rstrip("。.")
+    if zh:
+        subtitle = f"{definition}。按县级单位统计，{scheme}分级。"
+    else:
+        subtitle = f"{definition[:1].upper()}{definition[1:]}. By county; classes: {scheme}."
+    source, synthetic = source_line(atlas, state["period"], lang)
+    number = (atlas.settings.map_review_number or "").strip()
+    review = (
+        (f"审图号：{number}" if zh else f"Map review number (审图号): {number}") if number else ""
+    )
+    unit_line = (
+        f"{'单位' if zh else 'Unit'}: {unit} · {state['period']}" if unit else state["period"]
+    )
+    if zh:
+        unit_line = unit_line.replace("单位: ", "单位：")
+    counts_note = "括号内为县级单位数" if zh else "(n) = county units"
+    return SheetText(
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        synthetic=synthetic,
+        credit=t("boundary_credit", lang),
+        date=(f"导出日期：{today.isoformat()}" if zh else f"Exported {today.isoformat()}"),
+        review=review,
+        legend_title=f"<b>{name}</b><br>{unit_line}<br>{counts_note}",
+        region_name=where,
+        period_label=when,
+    )
+
+
+def display_width(text: str) -> int:
+    """Width in half-width cells (CJK characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells: breaks between words, or anywhere in CJK text."""
+    lines: list[str] = []
+    line, w = "", 0
+    for token in _tokens(text):
+        tw = display_width(token)
+        if w + tw > width and line.strip():
+            lines.append(line.rstrip())
+            line, w = token.lstrip(), display_width(token.lstrip())
+        else:
+            line, w = line + token, w + tw
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their trailing space, and single CJK characters."""
+    out: list[str] = []
+    word = ""
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(c)
+        elif c == " ":
+            out.append(word + " ")
+            word = ""
+        else:
+            word += c
+    if word:
+        out.append(word)
+    return out
+
+
+# --- page furniture ------------------------------------------------------------------------
+#: Vertical layout of a page (paper fractions inside the margins).
+TITLE_RULE_Y = 0.905
+FOOTER_RULE_Y = 0.062
+MAP_DOMAIN_Y = (0.075, 0.895)
+
+
+def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
+    """Layout of a page: size, fonts, title block, synthetic tag and footer (source,
+    credit, review number, date, page)."""
+    zh = "导出" in text.date
+
+    def note(txt: str, x: float, y: float, size: float, colour: str = INK, **kw) -> dict:
+        return dict(
+            text=txt, x=x, y=y, xref="paper", yref="paper", showarrow=False, align="left",
+            xanchor=kw.pop("xanchor", "left"), yanchor=kw.pop("yanchor", "top"),
+            font=dict(size=size, color=colour), **kw,
+        )  # fmt: skip
+
+    right = text.date
+    if page:
+        right += (
+            f"  ·  第 {page[0]} 页，共 {page[1]} 页" if zh else f"  ·  page {page[0]} of {page[1]}"
+        )
+    annotations = [
+        note(f"<b>{text.title}</b>", 0, 1.0, 22),
+        note(text.subtitle, 0, 0.948, 12, MUTED),
+        note(
+            f"<b>{text.source}</b>" if text.synthetic else text.source,
+            0,
+            0.03,
+            11,
+            WARN if text.synthetic else INK,
+            yanchor="bottom",
+        ),  # fmt: skip
+        note(
+            " · ".join(s for s in (text.credit, text.review) if s),
+            0,
+            0,
+            10,
+            MUTED,
+            yanchor="bottom",
+        ),  # fmt: skip
+        note(right, 1, 0, 10, MUTED, xanchor="right", yanchor="bottom"),
+    ]
+    if text.synthetic:
+        annotations.append(
+            note(
+                "合成示例数据 · 非统计数字" if zh else "SYNTHETIC DEMO DATA · not statistics",
+                1,
+                1.0,
+                12,
+                WARN,
+                xanchor="right",
+                bordercolor=WARN,
+                borderwidth=1,
+                borderpad=4,
+                bgcolor="#fff4e5",
+            )  # fmt: skip
+        )
+    rule = dict(
+        type="line", x0=0, x1=1, xref="paper", yref="paper", line=dict(color="#c9d2dc", width=1)
+    )
+    return dict(
+        width=PAGE_W,
+        height=PAGE_H,
+        margin=MARGIN,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(family=FONT, color=INK, size=12),
+        showlegend=False,
+        hovermode=False,
+        annotations=annotations,
+        shapes=[{**rule, "y0": TITLE_RULE_Y, "y1": TITLE_RULE_Y},
+                {**rule, "y0": FOOTER_RULE_Y, "y1": FOOTER_RULE_Y}],
+    )  # fmt: skip
+
+
+def page_figure(text: SheetText, page: tuple[int, int] | None = None) -> go.Figure:
+    """An empty page with its furniture (axes hidden)."""
+    fig = go.Figure(layout=furniture(text, page))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+# --- maps ---------------------------------------------------------------------------------
+#: Traces of ``figures.map_figure`` a printed sheet keeps (the others are overlays of the
+#: explorer: sites, facilities, programme and selection outlines).
+_KEEP = {"counties", "provinces"}
+_KEEP_INSET = {"inset", "maritime"}
+
+
+def _map_spec(
+    atlas,
+    geo,
+    region: str | None,
+    z: list[int],
+    colours: tuple[str, ...],
+    tick_text: list[str] | tuple[str, ...],
+    legend_title: str,
+    text: SheetText,
+    lang: str,
+    page: tuple[int, int] | None = None,
+) -> dict:
+    """A map sheet as a plotly dict with the geometry embedded."""
+    info = atlas.region_info(region)
+    nation = info["level"] == "nation"
+    n = len(geo.codes)
+    main_set = set(geo.main)
+    if nation:
+        lon, lat, central = NATIONAL_LON, NATIONAL_LAT, 105.0
+        main_idx, context, show_inset = geo.main, [], True
+        drawn = geo.main
+    else:
+        lon, lat = tuple(info["lon"]), tuple(info["lat"])
+        central = round(sum(lon) / 2, 3)
+        mine = set(info["codes"])
+        frame = geo.in_frame(lon, lat)
+        main_idx = [i for i in frame if geo.codes[i] in mine and i in main_set]
+        context = [i for i in frame if geo.codes[i] not in mine and i in main_set]
+        # The South China Sea islands belong to Hainan: a region that reaches south of
+        # the main frame keeps the inset.
+        show_inset = any(geo.codes[i] in mine for i in range(n) if i not in main_set)
+        drawn = sorted(set(main_idx) | set(context))
+    provinces = list(geo.national_provinces) if nation else geo.provinces_in_frame(lon, lat)
+    fig = map_figure(
+        counties_url=_COUNTIES,
+        provinces_url=_PROVINCES,
+        province_codes=provinces,
+        codes=geo.codes,
+        names=geo.names,
+        inset_index=geo.inset,
+        main_index=main_idx,
+        maritime=geo.maritime,
+        z=z,
+        text=[""] * n,
+        style=MapStyle(tuple(colours), tuple(tick_text), legend_title),
+        hover_value_label="",
+        hover_note="",
+        inset_title=t("inset_title", lang),
+        credit="",
+        lon_range=lon,
+        lat_range=lat,
+        show_inset=show_inset,
+        uirevision="export",
+        central_lon=central,
+    )
+    spec = fig.to_plotly_json()
+    keep = _KEEP | (_KEEP_INSET if show_inset else set())
+    data = [tr for tr in spec["data"] if tr.get("name") in keep]
+    geojson = {
+        "counties": geo.counties_geojson(drawn, national=nation),
+        "inset": geo.counties_geojson(geo.inset, national=nation),
+        "provinces": geo.provinces_geojson(provinces, national=nation),
+    }
+    for tr in data:
+        name = tr["name"]
+        if name in geojson:
+            tr["geojson"] = geojson[name]
+        if name == "counties":
+            tr["marker"] = {**tr.get("marker", {}), "line": {"color": "#ffffff",
+                            "width": 0.25 if nation else 0.5}}  # fmt: skip
+        if name == "inset":  # dark outlines, or the small islands vanish in white
+            tr["marker"] = {**tr.get("marker", {}), "line": {"color": "#666666", "width": 0.3}}
+        if name == "provinces":
+            tr["marker"] = {**tr.get("marker", {}), "line": {"color": "#555555",
+                            "width": 0.9 if nation else 1.4}}  # fmt: skip
+        if name == "counties":
+            tr["colorbar"] = {
+                **tr.get("colorbar", {}),
+                "title": {"text": legend_title, "side": "top", "font": {"size": 12}},
+                "x": 0.825, "xanchor": "left", "y": 0.47, "yanchor": "middle", "len": 0.62,
+                "thickness": 16, "tickfont": {"size": 11}, "bgcolor": "rgba(0,0,0,0)",
+                "outlinewidth": 0,
+            }  # fmt: skip
+    if context:
+        data.insert(
+            0,
+            {
+                "type": "choropleth",
+                "geojson": geojson["counties"],
+                "featureidkey": "id",
+                "locations": [geo.codes[i] for i in context],
+                "z": [0] * len(context),
+                "colorscale": [[0, CONTEXT_COLOUR], [1, CONTEXT_COLOUR]],
+                "showscale": False,
+                "marker": {"line": {"color": "#c8c8c8", "width": 0.5}},
+                "hoverinfo": "skip",
+                "name": "context",
+                "geo": "geo",
+            },
+        )
+    layout = spec["layout"]
+    for k in ("annotations", "shapes", "uirevision", "dragmode"):
+        layout.pop(k, None)
+    layout.update(furniture(text, page))
+    # The frame of China projects about 1.2 times as wide as high: a map area of that
+    # shape fills the page's height; the inset sits at its lower right, clear of Taiwan.
+    map_right = 0.70 if nation else (0.64 if show_inset else 0.79)
+    layout["geo"]["domain"] = {"x": [0, map_right], "y": list(MAP_DOMAIN_Y)}
+    if show_inset:
+        h0, h1 = MAP_DOMAIN_Y
+        box_x = [0.69, 0.80] if nation else [0.655, 0.785]
+        box_y = [h0 + 0.06, h0 + 0.06 + 0.3 * (h1 - h0)] if nation else [h0 + 0.06, 0.5]
+        layout["geo2"]["domain"] = {"x": box_x, "y": box_y}
+        layout["annotations"].append(
+            dict(
+                text=t("inset_title", lang),
+                x=sum(box_x) / 2,
+                y=box_y[0] - 0.005,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="top",
+                showarrow=False,
+                font=dict(size=10, color=MUTED),
+            )  # fmt: skip
+        )
+    spec["data"] = data
+    return spec
+
+
+def _region_counts(z: list[int], codes: list[str], region_codes: set[str] | None, k: int):
+    """Counts per class (and no data) within a region (everything for the nation)."""
+    arr = np.asarray(z)
+    if region_codes is not None:
+        arr = arr[[c in region_codes for c in codes]]
+    return int((arr == -1).sum()), [int((arr == i).sum()) for i in range(k)]
+
+
+def map_sheet(
+    atlas, state: dict, geo, *, today: dt.date, page: tuple[int, int] | None = None
+) -> dict:
+    """The map of a view on one A4 landscape sheet (plotly dict, geometry embedded)."""
+    lang = state["lang"]
+    mv = atlas.map_values(
+        state["indicator"],
+        state["period"],
+        state.get("scheme") or "quantiles",
+        lang,
+        region=state.get("region"),
+        **style_of(state),
+    )
+    text = sheet_text(atlas, state, today=today)
+    return _map_spec(
+        atlas,
+        geo,
+        state.get("region"),
+        mv.z,
+        mv.colours,
+        mv.tick_text,
+        text.legend_title,
+        text,
+        lang,
+        page,
+    )
+
+
+# --- pages of the PDF briefing -------------------------------------------------------------
+def key_figures(atlas, state: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs: totals and coverage ratios of the region."""
+    zh = state["lang"] == "zh"
+    lang = state["lang"]
+    table = atlas.county_table(state["period"])
+    info = atlas.region_info(state.get("region"))
+    if info["level"] != "nation":
+        table = table[table.index.isin(info["codes"])]
+
+    def total(col: str) -> float:
+        return float(pd.to_numeric(table[col], errors="coerce").sum(min_count=1))
+
+    lb = total("left_behind")
+    fac = total("children_homes") + total("activity_centres")
+    directors = total("child_directors")
+    with_data = int(table["left_behind"].notna().sum())
+
+    def per(x: float) -> str:
+        return fmt_number(x / lb * 1000 if lb and lb == lb else float("nan"), lang, 2)
+
+    return [
+        ("儿童（不满16周岁）" if zh else "Children under 16", fmt_number(total("children"), lang)),
+        ("农村留守儿童" if zh else "Left-behind children", fmt_number(lb, lang)),
+        ("流动儿童" if zh else "Migrant children", fmt_number(total("migrant"), lang)),
+        ("儿童之家与活动中心" if zh else "Children's homes and centres", fmt_number(fac, lang)),
+        ("儿童主任" if zh else "Child directors", fmt_number(directors, lang)),
+        ("每千名留守儿童设施数" if zh else "Facilities per 1,000 left-behind", per(fac)),
+        ("每千名留守儿童儿童主任" if zh else "Directors per 1,000 left-behind", per(directors)),
+        (
+            "有数据的县级单位" if zh else "County units with data",
+            f"{with_data:,} / {len(table):,}",
+        ),
+    ]
+
+
+def priority_rows(atlas, state: dict, top: int = 20) -> pd.DataFrame:
+    """The region's counties with the largest gap between need and coverage.
+
+    Gap scores come from the national coverage analysis (``geodata.coverage``), so a
+    score means the same in every briefing; ``rank`` is the place within the region,
+    ``rank_nation`` the national one.
+    """
+    from geodata.analysis import AnalysisParams
+    from geodata.coverage import priority_table
+
+    result = atlas.analysis(AnalysisParams(method="coverage"), state["period"])
+    names = atlas.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
+    table = priority_table(result, names=names).rename(columns={"rank": "rank_nation"})
+    info = atlas.region_info(state.get("region"))
+    if info["level"] != "nation":
+        table = table[table.index.isin(info["codes"])]
+    table = table.head(top).copy()
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
+
+
+def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> go.Figure:
+    """Key figures of the region and its top 20 priority counties."""
+    zh = state["lang"] == "zh"
+    lang = state["lang"]
+    title = (
+        f"{text.region_name}关键数字与优先关注县（{text.period_label}）"
+        if zh
+        else f"Key figures and priority counties, {text.region_name}, {text.period_label}"
+    )
+    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": _figures_subtitle(zh)})
+    fig = page_figure(page_text, page)
+    figures = key_figures(atlas, state)
+    n = len(figures)
+    gap = 0.008
+    width = (1 - gap * (n - 1)) / n
+    y0, y1 = 0.745, 0.885
+    for i, (label, value) in enumerate(figures):
+        x0 = i * (width + gap)
+        fig.add_shape(
+            type="rect", x0=x0, x1=x0 + width, y0=y0, y1=y1, xref="paper", yref="paper",
+            line=dict(color="#d9e2ec", width=1), fillcolor="#f7f9fb",
+        )  # fmt: skip
+        fig.add_annotation(
+            text=f"<b>{value}</b>", x=x0 + width / 2, y=y0 + 0.085, xref="paper", yref="paper",
+            xanchor="center", yanchor="middle", showarrow=False, font=dict(size=17),
+        )  # fmt: skip
+        fig.add_annotation(
+            text="<br>".join(wrap(label, 22)), x=x0 + width / 2, y=y0 + 0.035, xref="paper",
+            yref="paper", xanchor="center", yanchor="middle", showarrow=False,
+            font=dict(size=10, color=MUTED),
+        )  # fmt: skip
+    rows = priority_rows(atlas, state)
+    nation = atlas.region_info(state.get("region"))["level"] == "nation"
+    where = "province_zh" if nation else "prefecture_zh"
+    header = (
+        ["排名", "全国排名", "县级单位", "省" if nation else "地市", "留守儿童", "设施",
+         "设施/千名留守儿童", "儿童主任/千名留守儿童", "缺口分"]
+        if zh
+        else ["Rank", "National rank", "County", "Province" if nation else "Prefecture",
+              "Left-behind", "Facilities", "Facilities per 1,000", "Directors per 1,000",
+              "Gap score"]
+    )  # fmt: skip
+    cells = [
+        rows["rank"].tolist(),
+        rows["rank_nation"].tolist(),
+        rows["name_zh"].tolist(),
+        rows[where].tolist(),
+        [fmt_number(v, lang) for v in rows["need"]],
+        [fmt_number(v, lang) for v in rows["facilities"]],
+        [fmt_number(v, lang, 2) for v in rows["facilities_per_1000"]],
+        [fmt_number(v, lang, 2) for v in rows["directors_per_1000"]],
+        [fmt_number(v, lang, 3) for v in rows["gap_score"]],
+    ]
+    fig.add_trace(
+        go.Table(
+            domain=dict(x=[0, 1], y=[0.075, 0.715]),
+            columnwidth=[0.6, 0.8, 1.6, 1.6, 1, 0.8, 1.2, 1.3, 0.8],
+            header=dict(
+                values=[f"<b>{h}</b>" for h in header],
+                fill_color="#e4e9ef",
+                line_color="#c9d2dc",
+                align=["right", "right", "left", "left", "right", "right", "right", "right",
+                       "right"],
+                font=dict(size=11, color=INK),
+                height=26,
+            ),
+            cells=dict(
+                values=cells,
+                fill_color=[["#ffffff", "#f7f9fb"] * 10],
+                line_color="#e4e9ef",
+                align=["right", "right", "left", "left", "right", "right", "right", "right",
+                       "right"],
+                font=dict(size=11, color=INK),
+                height=21.5,
+            ),
+        )
+    )  # fmt: skip
+    if not len(rows):
+        fig.add_annotation(
+            text="无可排序的县（缺少留守儿童或设施数据）" if zh else "No county can be ranked "
+            "(left-behind or facility counts missing)",
+            x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        )  # fmt: skip
+    return fig
+
+
+def _figures_subtitle(zh: bool) -> str:
+    if zh:
+        return (
+            "优先关注县：留守儿童多、服务设施少。缺口分 = 需求百分位 ×（1 − 覆盖百分位），"
+            "在全国所有县中计算；设施为儿童之家与活动中心。"
+        )
+    return (
+        "Priority counties: many left-behind children, few services. Gap score = need "
+        "percentile x (1 - coverage percentile), over all counties of China; facilities "
+        "are children's homes and activity centres."
+    )
+
+
+def cluster_page(atlas, state: dict, geo, text: SheetText, page: tuple[int, int]) -> dict:
+    """Local Moran's I clusters of the indicator (computed over the nation)."""
+    from geodata import analysis
+    from geodata.analysis import AnalysisParams
+
+    lang = state["lang"]
+    zh = lang == "zh"
+    params = AnalysisParams(method="lisa", indicator=state["indicator"])
+    ind = indicators.get(state["indicator"])
+    name = ind.name_zh if zh else ind.name_en
+    try:
+        result = atlas.analysis(params, state["period"])
+        cats = analysis.categories(params, result, lang)
+    except (ValueError, KeyError) as exc:  # e.g. a change indicator without a prior period
+        return _message_page(
+            text, page, ("无法计算聚类：" if zh else "Clusters cannot be computed: ") + str(exc)
+        )
+    info = atlas.region_info(state.get("region"))
+    mine = None if info["level"] == "nation" else set(info["codes"])
+    labels = list(cats.labels)
+    classes = cats.classes.tolist()
+    missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
+    ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
+        f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
+    ]
+    title = (
+        f"{text.region_name}{name}的空间聚类（{text.period_label}）"
+        if zh
+        else f"Clusters of {name.lower()}, {text.region_name}, {text.period_label}"
+    )
+    subtitle = (
+        f"局部莫兰指数（LISA）：{params.permutations} 次置换检验，α={params.alpha:g}，"
+        "后/皇后邻接；在全国所有县中计算。"
+        if zh
+        else f"Local Moran's I (LISA): {params.permutations} permutations, "
+        f"alpha={params.alpha:g}, queen contiguity; computed over all counties of China."
+    )
+    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
+    legend = f"<b>{cats.title}</b><br>{state['period']}<br>" + (
+        "括号内为县级单位数" if zh else "(n) = county units"
+    )
+    return _map_spec(
+        atlas, geo, state.get("region"), classes, cats.colours, ticks, legend, page_text, lang,
+        page,
+    )  # fmt: skip
+
+
+def _message_page(text: SheetText, page: tuple[int, int], message: str) -> go.Figure:
+    fig = page_figure(text, page)
+    fig.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+        font=dict(size=14, color=MUTED),
+    )  # fmt: skip
+    return fig
+
+
+SCHEME_NOTES = {
+    "quantiles": ("分位数：各级县数大致相同。", "Quantiles: about as many counties in each class."),
+    "fisher_jenks": (
+        "自然断点（Fisher-Jenks）：使各级内部差异最小。",
+        "Natural breaks (Fisher-Jenks): the least variation within classes.",
+    ),
+    "equal_interval": ("等间距：各级数值跨度相同。", "Equal interval: classes of equal width."),
+    "std_mean": (
+        "标准差：以均值为中心，按标准差分级。",
+        "Standard deviation: classes of one standard deviation around the mean.",
+    ),
+    "user": (
+        "自定义分级：使用者设定的分级上限。",
+        "Your own breaks: upper bounds set by the user.",
+    ),
+}
+
+
+def method_paragraphs(atlas, state: dict, text: SheetText) -> list[tuple[str, str]]:
+    """(heading, paragraph) pairs of the method note, from docs/methods.md, in short."""
+    from dashboard.analysis_views import NOTES
+
+    zh = state["lang"] == "zh"
+    i = 0 if zh else 1
+    ind = indicators.get(state["indicator"])
+    scheme = SCHEME_NOTES.get(state.get("scheme") or "quantiles", SCHEME_NOTES["quantiles"])[i]
+    pooled = (
+        ("分级断点由所有时期共同计算，不同时期的地图可以直接比较。" if zh else
+         " Breaks are computed from all periods together, so maps of two periods compare.")
+        if state.get("pooled") else ""
+    )  # fmt: skip
+    region_breaks = (
+        "分级断点只用本区域的县计算。"
+        if zh
+        else " Breaks are computed from the region's counties only."
+    )
+    data = (
+        "本简报使用合成示例数据：随机生成，按公开的全国和省级数字校准，不是统计数字，不得引用。"
+        if zh and text.synthetic
+        else "This briefing shows SYNTHETIC DEMO DATA: randomly generated and calibrated to "
+        "published national and provincial figures. These are not statistics and must not "
+        "be quoted."
+        if text.synthetic
+        else text.source
+    )
+    projection = (
+        "地图采用适合中国的阿尔伯斯等积圆锥投影（标准纬线北纬 25° 和 47°，中央经线东经 105°；"
+        "省级和地市级地图以本区域中部经线为中央经线），全国图附南海诸岛插图和海上界线。"
+        + text.credit
+        + "。"
+        + ("" if text.review else "本图未取得审图号，不得用于正式出版。")
+        if zh
+        else "Maps use an Albers equal-area conic projection suited to China (standard "
+        "parallels 25°N and 47°N, central meridian 105°E; region maps are centred on the "
+        "region), and the national map has the South China Sea islands inset with the "
+        "maritime boundary line. "
+        + text.credit
+        + "."
+        + ("" if text.review else " The map has no map review number (审图号) and is not "
+           "for official publication.")
+    )  # fmt: skip
+    return [
+        ("数据" if zh else "Data", data),
+        (
+            "指标" if zh else "Indicator",
+            (ind.name_zh + "：" + ind.definition_zh)
+            if zh
+            else f"{ind.name_en}: {ind.definition_en}.",
+        ),
+        ("分级" if zh else "Classes", scheme + region_breaks + pooled),
+        ("空间聚类" if zh else "Clusters", NOTES["lisa"][i]),
+        ("优先关注县" if zh else "Priority counties", NOTES["coverage"][i]),
+        ("地图" if zh else "Maps", projection),
+    ]
+
+
+def method_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> go.Figure:
+    zh = state["lang"] == "zh"
+    title = "方法说明" if zh else "Method note"
+    subtitle = (
+        "详见项目文档 docs/methods.md 与 docs/demo-data.md。"
+        if zh
+        else "Details: docs/methods.md and docs/demo-data.md of the project."
+    )
+    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
+    fig = page_figure(page_text, page)
+    y = 0.86
+    for heading, para in method_paragraphs(atlas, state, text):
+        lines = wrap(para, 160)
+        fig.add_annotation(
+            text=f"<b>{heading}</b>", x=0, y=y, xref="paper", yref="paper", xanchor="left",
+            yanchor="top", showarrow=False, font=dict(size=13),
+        )  # fmt: skip
+        fig.add_annotation(
+            text="<br>".join(lines), x=0.0, y=y - 0.03, xref="paper", yref="paper",
+            xanchor="left", yanchor="top", showarrow=False, align="left",
+            font=dict(size=12.5, color=INK),
+        )  # fmt: skip
+        y -= 0.03 + 0.026 * len(lines) + 0.035
+    return fig
+
+
+def briefing_pages(atlas, state: dict, geo, *, today: dt.date) -> list:
+    """The four pages of the PDF briefing (plotly figures or dicts)."""
+    text = sheet_text(atlas, state, today=today)
+    total = 4
+    return [
+        map_sheet(atlas, state, geo, today=today, page=(1, total)),
+        figures_page(atlas, state, text, (2, total)),
+        cluster_page(atlas, state, geo, text, (3, total)),
+        method_page(atlas, state, text, (4, total)),
+    ]
