@@ -72,17 +72,27 @@ def tick_positions(k: int) -> list[float]:
 
 
 def legend_labels(
-    cls: Classification, no_data: str, decimals: int, unit: str = "", missing: int | None = None
+    cls: Classification,
+    no_data: str,
+    decimals: int,
+    unit: str = "",
+    missing: int | None = None,
+    floor: int = 0,
 ) -> list[str]:
     """Colour-bar labels: no data first, then each class with its range and count.
 
     ``missing`` overrides the no-data count (a region map does not count the counties
-    outside the region).
+    outside the region). ``floor``: small-number protection; a class bound from 1 to
+    floor-1 reads "<floor", so the legend cannot give away a suppressed count.
     """
     n_missing = int((cls.classes == -1).sum()) if missing is None else missing
     labels = [f"{no_data} ({n_missing:,})"]
+
+    def bound(b: float) -> str:
+        return f"<{floor}" if floor and 0 < round(b) < floor else f"{b:,.{decimals}f}"
+
     for (lo, hi), n in zip(cls.intervals(), cls.counts, strict=True):
-        labels.append(f"{lo:,.{decimals}f} – {hi:,.{decimals}f} ({n:,})")
+        labels.append(f"{bound(lo)} – {bound(hi)} ({n:,})")
     return labels
 
 
@@ -377,8 +387,12 @@ def distribution_figure(
     names: list[str],
     title: str,
     selected: list[int] | None = None,
+    hover: list[str] | None = None,
 ) -> go.Figure:
     """A strip of every county's value coloured by its map class (box/lasso selectable).
+
+    ``hover``: one hover line per county instead of "name: value" (small-number
+    protection puts "<k" there).
 
     A strip (one dot per county, jittered) rather than a histogram so that a selection
     picks counties, which the map can then highlight.
@@ -394,7 +408,10 @@ def distribution_figure(
             customdata=codes,
             text=names,
             marker=dict(color=colour, size=6, line=dict(width=0.3, color="#555")),
-            hovertemplate="%{text}: %{x:,.1f}<extra></extra>",
+            hovertext=hover,
+            hovertemplate=(
+                "%{hovertext}<extra></extra>" if hover else "%{text}: %{x:,.1f}<extra></extra>"
+            ),
             selectedpoints=selected,
             selected=dict(marker=dict(size=8)),
             unselected=dict(marker=dict(opacity=0.25)),
@@ -422,8 +439,11 @@ def scatter_figure(
     labels: tuple[str, str],
     title: str,
     selected: list[int] | None = None,
+    need_text: list[str] | None = None,
 ) -> go.Figure:
-    """Need (left-behind children) against coverage (facilities per 1,000 of them)."""
+    """Need (left-behind children) against coverage (facilities per 1,000 of them).
+
+    ``need_text``: the need as shown in the hover (small-number protection)."""
     fig = go.Figure(
         go.Scattergl(
             x=need,
@@ -432,9 +452,10 @@ def scatter_figure(
             customdata=codes,
             text=names,
             marker=dict(size=6, color="#3b6ea5", opacity=0.7),
+            hovertext=need_text,
             hovertemplate="%{text}<br>"
             + labels[0]
-            + ": %{x:,.0f}<br>"
+            + (": %{hovertext}<br>" if need_text else ": %{x:,.0f}<br>")
             + labels[1]
             + ": %{y:,.1f}<extra></extra>",
             selectedpoints=selected,

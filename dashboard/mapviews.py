@@ -6,7 +6,7 @@ Mixed into :class:`dashboard.services.Atlas`; kept apart so the data code stays 
 from __future__ import annotations
 
 from dashboard.i18n import t
-from geodata import boundaries, indicators
+from geodata import boundaries, indicators, privacy
 
 
 class MapViews:
@@ -373,9 +373,25 @@ class MapViews:
         names = [f"{web['name_zh'].iloc[i]} · {web['province_zh'].iloc[i]}" for i in idx]
         chosen = set(selection or [])
         sel = [j for j, c in enumerate(codes) if c in chosen] if selection else None
-        vals = values.reindex(codes).round(3).tolist()
+        vals = values.reindex(codes).round(3)
+        k = self.suppress_k if privacy.is_child_count(indicator) else 0
+        hover = None
+        if k:  # small counts: drawn at k/2 and named "<k", never at their true value
+            hidden = privacy.small(vals.to_numpy(), k)
+            hover = [
+                f"{n}: {privacy.label(k) if h else f'{v:,.0f}'}"
+                for n, v, h in zip(names, vals, hidden, strict=True)
+            ]
+            vals = vals.where(~hidden, k / 2)
         dist = distribution_figure(
-            vals, [mv.z[i] for i in idx], mv.colours, codes, names, mv.title.split("<br>")[0], sel
+            vals.tolist(),
+            [mv.z[i] for i in idx],
+            mv.colours,
+            codes,
+            names,
+            mv.title.split("<br>")[0],
+            sel,
+            hover=hover,
         )
         need = self.indicator_values("left_behind", period).reindex(codes)
         cov = self.indicator_values("facilities_per_1000_left_behind", period).reindex(codes)
@@ -389,14 +405,24 @@ class MapViews:
             if zh
             else ("Left-behind children (log)", "Facilities per 1,000 left-behind")
         )
+        need_ok = need[ok].round(0)
+        need_text = None
+        if self.suppress_k:
+            small = privacy.small(need_ok.to_numpy(), self.suppress_k)
+            need_text = [
+                privacy.label(self.suppress_k) if h else f"{v:,.0f}"
+                for v, h in zip(need_ok, small, strict=True)
+            ]
+            need_ok = need_ok.where(~small, self.suppress_k / 2)
         scatter = scatter_figure(
-            need[ok].round(0).tolist(),
+            need_ok.tolist(),
             cov[ok].round(3).tolist(),
             s_codes,
             s_names,
             labels,
             "需求与服务覆盖" if zh else "Need vs coverage",
             s_sel,
+            need_text=need_text,
         )
         return dist, scatter
 

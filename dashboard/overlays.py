@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import fmt_number, t
+from geodata import privacy
 from geodata import programmes as progs
 
 #: Layers a user can switch on (the ``layers`` URL parameter).
@@ -127,11 +128,16 @@ class Overlays:
         for ind_id, r in cmp.iterrows():
             ind = indicators.get(ind_id)
             d = 0 if ind.group == "counts" else 2
+            k = self.suppress_k if privacy.is_child_count(ind_id) else 0
+
+            def show(v: float, d: int = d, k: int = k) -> str:
+                return privacy.label(k) if privacy.small([v], k)[0] else fmt_number(v, lang, d)
+
             rows.append(
                 {
                     "indicator": ind.name_zh if zh else ind.name_en,
-                    "inside": fmt_number(r["inside"], lang, d),
-                    "outside": fmt_number(r["outside"], lang, d),
+                    "inside": show(r["inside"]),
+                    "outside": show(r["outside"]),
                     "inside_change": _change(r["inside_change"], ind.group, lang),
                     "outside_change": _change(r["outside_change"], ind.group, lang),
                 }

@@ -19,7 +19,7 @@ from dashboard.i18n import fmt_number, t
 from dashboard.mapviews import MapViews
 from dashboard.overlays import Overlays
 from dashboard.settings import Settings
-from geodata import boundaries, indicators, periods
+from geodata import boundaries, indicators, periods, privacy
 from geodata.classify import classify
 from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
@@ -140,7 +140,7 @@ class Atlas(MapViews, Overlays):
         base = self.export_table(period)
         result = self.analysis(params, period, candidates=candidates)
         result = result.drop(columns=[c for c in result.columns if c in base.columns])
-        out = base.join(result, how="left")
+        out = privacy.suppress_frame(base.join(result, how="left"), self.suppress_k)
         out.attrs.update(result.attrs)
         return out
 
@@ -187,6 +187,13 @@ class Atlas(MapViews, Overlays):
             if scope is not None:
                 result = result[result.index.isin(scope)]
             table = av.table_for(params.method, result, names, None, lang)
+        if params is None and privacy.is_child_count(indicator):
+            table = privacy.suppress_frame(
+                table.rename(columns={"value": indicator}), self.suppress_k
+            )
+            table = table.rename(columns={indicator: "value"})
+        else:
+            table = privacy.suppress_frame(table, self.suppress_k)
         rows, defs = av.grid_payload(table, lang)
         return rows, defs, av.note(mode or "values", lang)
 
@@ -317,7 +324,12 @@ class Atlas(MapViews, Overlays):
         table["name_en"] = self.registry.counties["name_en"].reindex(table.index)
         for c in (*MEASURES, *FACILITY_COUNTS):
             table[c] = table[c].round().astype("Int64")
-        return table[_export_columns(table)]
+        return privacy.suppress_frame(table[_export_columns(table)], self.suppress_k)
+
+    @property
+    def suppress_k(self) -> int:
+        """Small-number threshold k (0 = off): child counts 1..k-1 leave as "<k"."""
+        return int(self.settings.suppress_below)
 
     @cached_property
     def registry(self):
@@ -425,7 +437,22 @@ class Atlas(MapViews, Overlays):
                 "n_facilities": int(len(mine)),
             }
 
-        return self._memo(f"profile:{code}:{p}:{lang}", compute)
+        profile = self._memo(f"profile:{code}:{p}:{lang}", compute)
+        return self._suppress_profile(profile)
+
+    def _suppress_profile(self, profile: dict) -> dict:
+        """Small child counts in a county profile become "<k" (value None, ``hidden``)."""
+        k = self.suppress_k
+        if k <= 0:
+            return profile
+        for r in profile["rows"]:
+            if privacy.is_child_count(r["id"]) and privacy.small([r["value"] or 0], k)[0]:
+                r["value"], r["hidden"] = None, privacy.label(k)
+        for tr in profile["trend"]:
+            for m in ("children", "left_behind", "migrant"):
+                if tr[m] is not None and privacy.small([tr[m]], k)[0]:
+                    tr[m] = privacy.label(k)
+        return profile
 
     # --- regions --------------------------------------------------------------------
     def region_info(self, region: str | None) -> dict:
@@ -521,9 +548,12 @@ class Atlas(MapViews, Overlays):
             cls = classify(values.to_numpy(), scheme, k, breaks=parse_breaks(breaks), pool=pool)
             decimals = _DECIMALS.get(ind.group, 1)
             unit = ind.unit_zh if lang == "zh" else ind.unit_en
+            floor = self.suppress_k if privacy.is_child_count(indicator_id) else 0
+            hidden = privacy.small(values.to_numpy(), floor)
             text = [
-                fmt_number(v, lang, decimals) + (f" {unit}" if v == v and unit else "")
-                for v in values.to_numpy()
+                (privacy.label(floor) if h else fmt_number(v, lang, decimals))
+                + (f" {unit}" if v == v and unit else "")
+                for v, h in zip(values.to_numpy(), hidden, strict=True)
             ]
             name = ind.name_zh if lang == "zh" else ind.name_en
             synthetic = self.is_synthetic(p)
@@ -539,7 +569,9 @@ class Atlas(MapViews, Overlays):
                     max(cls.k, 1), palette or ("RdBu" if ind.diverging else "YlOrRd")
                 ),
                 tick_text=tuple(
-                    legend_labels(cls, t("no_data", lang), decimals, missing=missing_in)
+                    legend_labels(
+                        cls, t("no_data", lang), decimals, missing=missing_in, floor=floor
+                    )
                 ),
                 title=f"{name}<br><sub>{unit} · {p}</sub>" if unit else f"{name}<br><sub>{p}</sub>",
                 synthetic=synthetic,
@@ -547,6 +579,7 @@ class Atlas(MapViews, Overlays):
 
         key = (
             f"map:{indicator_id}:{p}:{scheme}:{lang}:{k}:{region or ''}:{palette}:{pooled}:{breaks}"
+            f":s{self.suppress_k}"
         )
         return self._memo(key, compute)
 

@@ -86,6 +86,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "suppress_below",
+        "ATLAS_SUPPRESS_BELOW",
+        0,
+        "Small-number protection: child counts from 1 to k-1 show as '<k' in tooltips, "
+        "tables, exports and the API (0 = off; 5 is usual).",
+        int,
+    ),
+    Setting(
         "map_review_number",
         "ATLAS_MAP_REVIEW_NUMBER",
         "",
@@ -126,6 +134,7 @@ class Settings:
     demo_seed: int = 20251123
     load_demo: bool = True
     session_hours: int = 8
+    suppress_below: int = 0
     map_review_number: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -141,6 +150,10 @@ class Settings:
                 else (s.cast(s.default) if s.cast is Path else s.default)
             )
         values.update(overrides)
+        if not 0 <= values["suppress_below"] <= 100:
+            raise ValueError(
+                f"ATLAS_SUPPRESS_BELOW must be 0 to 100, not {values['suppress_below']}"
+            )
         if values["default_lang"] not in ("zh", "en"):
             raise ValueError(f"ATLAS_LANG must be zh or en, not {values['default_lang']!r}")
         return cls(**values)

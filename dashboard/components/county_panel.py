@@ -53,7 +53,7 @@ def county_panel(profile: dict | None, lang: str) -> list:
     rows = []
     for r in profile["rows"]:
         decimals = 0 if r["group"] == "counts" else 1
-        value = fmt_number(r["value"], lang, decimals)
+        value = r.get("hidden") or fmt_number(r["value"], lang, decimals)
         unit = f" {r['unit']}" if r["value"] is not None and r["unit"] else ""
         rank = f"{r['rank_province']}/{r['n_province']}" if r["rank_province"] else "–"
         rank_n = f"{r['rank_nation']}/{r['n_nation']}" if r["rank_nation"] else "–"
@@ -100,7 +100,10 @@ def county_panel(profile: dict | None, lang: str) -> list:
                     html.Tr(
                         [html.Td(t["period"])]
                         + [
-                            html.Td(fmt_number(t[m], lang), className="num")
+                            html.Td(
+                                t[m] if isinstance(t[m], str) else fmt_number(t[m], lang),
+                                className="num",
+                            )
                             for m in ("children", "left_behind", "migrant")
                         ]
                     )
