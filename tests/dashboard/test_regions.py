@@ -56,7 +56,16 @@ def test_layout_from_query_string(dash_app):
     from dashboard.layout import view_state
 
     s = view_state(dash_app.atlas, "?indicator=migrant&period=2025-H2&region=510000&lang=en")
-    assert s == {
+    assert {k: s[k] for k in s if k not in {"briefing"}} == {
+        "mode": "values",
+        "fdr": False,
+        "perm": 999,
+        "seed": 20251123,
+        "radius": 10,
+        "k": 20,
+        "layers": [],
+        "programme": None,
+        "pfilter": False,
         "county": None,
         "region": "510000",
         "indicator": "migrant",

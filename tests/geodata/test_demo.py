@@ -255,7 +255,11 @@ def test_write_to_store(store, data):
         "facilities:2025-H2": 1,
         "children:2026-H1": 1,
         "facilities:2026-H1": 1,
+        "programme": 1,
     }
+    example = store.programme(1)
+    assert example["synthetic"] and len(example["codes"]) == 40
+    assert len({c[:2] for c in example["codes"]}) == 12
     assert store.periods() == ["2025-H2", "2026-H1"]
     assert store.is_synthetic("2026-H1")
     out = store.children("2025-H2")
