@@ -96,6 +96,9 @@ def create_app(settings=None, *, prepare: bool = True):
         atlas.prepare()
     server.extensions["atlas"] = atlas
     server.register_blueprint(bp)
+    from dashboard import export_api
+
+    export_api.init_app(app, atlas)  # /export/... files and the export links
     from dashboard import auth
 
     auth.init_app(server, atlas)  # users, sign-in, CSRF, upload and dataset endpoints
@@ -437,6 +440,82 @@ def _cmd_programme(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    """Maps and briefings as files; a batch of provinces shares one warm renderer."""
+    from cachelib import SimpleCache
+
+    from dashboard import export
+    from dashboard.services import Atlas
+    from dashboard.settings import Settings
+
+    out = Path(args.out)
+    batch = args.all_provinces or bool(args.provinces)
+    fmt = args.format or ("" if batch else out.suffix.lstrip(".").lower())
+    fmt = fmt or "png"
+    if fmt not in export.FORMATS:
+        raise ValueError(f"--format must be one of {', '.join(export.FORMATS)}, not {fmt!r}")
+    if args.briefing and fmt != "pdf":
+        raise ValueError("--briefing writes a PDF: use --format pdf")
+    chosen = [c.strip() for c in (args.provinces or "").split(",") if c.strip()]
+    if (args.all_provinces or chosen) and args.region:
+        raise ValueError("--all-provinces/--provinces and --region exclude each other")
+    for code in chosen:
+        if not (len(code) == 6 and code.isdigit() and code.endswith("0000")):
+            raise ValueError(f"--provinces: {code!r} is not a province code such as 510000")
+    # An in-process cache: the batch reads each county table once, not once per file.
+    atlas = Atlas(Settings.from_env(), SimpleCache(threshold=100_000, default_timeout=0))
+    atlas.prepare()
+    query = {
+        "indicator": args.indicator,
+        "period": args.period,
+        "scheme": args.scheme,
+        "lang": args.lang,
+        "region": args.region,
+    }
+    try:
+        state = export.export_state(atlas, {k: v for k, v in query.items() if v})
+    except export.BadParameter as exc:
+        raise ValueError(f"--{exc}") from None
+    synthetic = atlas.is_synthetic(state["period"])
+    if args.all_provinces or chosen:
+        values = atlas.indicator_values(state["indicator"], state["period"])
+        web = atlas.layers.counties_web
+        has_data = values.reindex(web.index).notna().groupby(web["province_code"]).any()
+        unknown = [c for c in chosen if c not in has_data.index]
+        if unknown:
+            raise ValueError(f"--provinces: unknown province {', '.join(unknown)}")
+        codes = chosen or has_data.index.tolist()
+        jobs = [({**state, "region": c}, None) for c in codes if has_data[c]]
+        skipped = [c for c in codes if not has_data[c]]
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        jobs, skipped = [(state, out)], []
+        out.parent.mkdir(parents=True, exist_ok=True)
+    renderer = export.Renderer()
+    try:
+        for job, path in jobs:
+            if args.briefing:
+                data = export.export_briefing(atlas, job, renderer)
+            else:
+                data = export.export_map(atlas, job, fmt, renderer)
+            name = export.export_filename(job, fmt, briefing=args.briefing, synthetic=synthetic)
+            path = path or out / name
+            path.write_bytes(data)
+            print(f"wrote {path} ({len(data):,} bytes)", flush=True)
+    except export.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        renderer.stop()
+    if skipped:
+        print(
+            f"skipped (no data for {state['indicator']} in {state['period']}): {', '.join(skipped)}"
+        )
+    if synthetic:
+        print("(SYNTHETIC demo data: the files say so)")
+    return 0
+
+
 def _cmd_settings(args) -> int:
     from dashboard.settings import SETTINGS, markdown_table
 
@@ -527,6 +606,20 @@ def main(argv: list[str] | None = None) -> int:
     u = prog_sub.add_parser("remove", help="delete a programme")
     u.add_argument("id", type=int)
     p.set_defaults(func=_cmd_programme)
+    p = sub.add_parser("export", help="export a map (PNG/SVG/PDF) or a PDF briefing")
+    p.add_argument("--indicator", default="left_behind")
+    p.add_argument("--region", help="province or prefecture code (default: the nation)")
+    p.add_argument("--period", help="e.g. 2026-H1 (default: latest)")
+    p.add_argument("--scheme", help="quantiles (default), fisher_jenks, equal_interval, std_mean")
+    p.add_argument("--format", choices=["png", "svg", "pdf"], help="default: from --out")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.add_argument("--briefing", action="store_true", help="the multi-page PDF briefing")
+    p.add_argument(
+        "--all-provinces", action="store_true", help="one file per province into --out DIR"
+    )
+    p.add_argument("--provinces", help="a batch of these provinces only, e.g. 510000,460000")
+    p.add_argument("--out", required=True, help="file to write (a directory for a batch)")
+    p.set_defaults(func=_cmd_export)
     p = sub.add_parser("settings", help="list settings and their environment variables")
     p.add_argument("--markdown", action="store_true")
     p.set_defaults(func=_cmd_settings)

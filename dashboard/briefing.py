@@ -225,7 +225,7 @@ def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
         )
     annotations = [
         note(f"<b>{text.title}</b>", 0, 1.0, 22),
-        note(text.subtitle, 0, 0.948, 12, MUTED),
+        note("<br>".join(_clip_lines(wrap(text.subtitle, 150), 2)), 0, 0.95, 11.5, MUTED),
         note(
             f"<b>{text.source}</b>" if text.synthetic else text.source,
             0,
@@ -275,6 +275,10 @@ def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
         shapes=[{**rule, "y0": TITLE_RULE_Y, "y1": TITLE_RULE_Y},
                 {**rule, "y0": FOOTER_RULE_Y, "y1": FOOTER_RULE_Y}],
     )  # fmt: skip
+
+
+def _clip_lines(lines: list[str], n: int) -> list[str]:
+    return lines if len(lines) <= n else [*lines[: n - 1], lines[n - 1][:-1] + "…"]
 
 
 def page_figure(text: SheetText, page: tuple[int, int] | None = None) -> go.Figure:

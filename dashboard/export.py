@@ -341,9 +341,25 @@ class InlineGeometry:
     bounds: np.ndarray  # (n, 4): minx, miny, maxx, maxy per county, in code order
     counties: list[dict]  # web-layer features, in code order
     provinces: dict[str, dict]  # main-frame province outline features by code
-    national_counties: list[dict] = field(default_factory=list)
-    national_provinces: dict[str, dict] = field(default_factory=dict)
-    province_bounds: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    province_bounds: dict[str, tuple[float, float, float, float]]
+    layers: Any = field(repr=False, default=None)
+    _national: tuple[list[dict], dict[str, dict]] | None = field(repr=False, default=None)
+    _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+
+    @property
+    def national_counties(self) -> list[dict]:
+        return self._national_parts()[0]
+
+    @property
+    def national_provinces(self) -> dict[str, dict]:
+        return self._national_parts()[1]
+
+    def _national_parts(self) -> tuple[list[dict], dict[str, dict]]:
+        # Only national sheets need it, and it takes seconds: built on first use.
+        with self._lock:
+            if self._national is None:
+                self._national = _coarse_features(self.layers)
+            return self._national
 
     def counties_geojson(self, positions: list[int], *, national: bool = False) -> dict:
         src = self.national_counties if national else self.counties
@@ -387,28 +403,11 @@ def _features(gdf) -> list[dict]:
 
 
 def _build_geometry(layers) -> InlineGeometry:
-    import shapely
-
     from dashboard.figures import inset_positions, main_positions
     from geodata import boundaries
 
     web = layers.counties_web
     provinces = boundaries.main_frame_provinces(layers)
-    # Coarser copy for the national sheet; coverage simplification keeps shared edges
-    # shared, and the outlines are re-oriented clockwise as d3-geo expects (simplified
-    # rings can flip, and a flipped ring fills the whole globe).
-    coarse = web[["geometry"]].copy()
-    coarse["geometry"] = shapely.orient_polygons(
-        shapely.coverage_simplify(web.geometry.values, NATIONAL_TOLERANCE), exterior_cw=True
-    )
-    keep = web.geometry.bounds["miny"].to_numpy() >= boundaries.MAIN_FRAME_MIN_LAT
-    coarse_prov = coarse[keep].copy()
-    coarse_prov["province_code"] = web.loc[keep, "province_code"].to_numpy()
-    outlines = coarse_prov.groupby("province_code").geometry.apply(
-        lambda g: shapely.coverage_union_all(g.values)
-    )
-    coarse_prov = outlines.to_frame("geometry").set_geometry("geometry", crs=web.crs)
-    coarse_prov["geometry"] = shapely.orient_polygons(coarse_prov.geometry.values, exterior_cw=True)
     prov_features = _features(provinces)
     return InlineGeometry(
         codes=web.index.tolist(),
@@ -419,13 +418,40 @@ def _build_geometry(layers) -> InlineGeometry:
         bounds=web.geometry.bounds[["minx", "miny", "maxx", "maxy"]].to_numpy(),
         counties=_features(web),
         provinces={f["id"]: f for f in prov_features},
-        national_counties=_features(coarse),
-        national_provinces={f["id"]: f for f in _features(coarse_prov)},
         province_bounds={
             code: tuple(float(v) for v in b)
             for code, b in zip(provinces.index, provinces.geometry.bounds.to_numpy(), strict=True)
         },
+        layers=layers,
     )
+
+
+def _coarse_features(layers) -> tuple[list[dict], dict[str, dict]]:
+    """County and province features of the national sheet (:data:`NATIONAL_TOLERANCE`).
+
+    Coverage simplification keeps shared edges shared; outlines are re-oriented
+    clockwise as d3-geo expects (a simplified ring can flip, and a flipped ring fills
+    the whole globe); provinces are dissolved from the simplified counties so that
+    their borders lie exactly on county edges.
+    """
+    import shapely
+
+    from geodata import boundaries
+
+    web = layers.counties_web
+    coarse = web[["geometry"]].copy()
+    coarse["geometry"] = shapely.orient_polygons(
+        shapely.coverage_simplify(web.geometry.values, NATIONAL_TOLERANCE), exterior_cw=True
+    )
+    keep = web.geometry.bounds["miny"].to_numpy() >= boundaries.MAIN_FRAME_MIN_LAT
+    prov = coarse[keep].copy()
+    prov["province_code"] = web.loc[keep, "province_code"].to_numpy()
+    outlines = prov.groupby("province_code").geometry.apply(
+        lambda g: shapely.coverage_union_all(g.values)
+    )
+    prov = outlines.to_frame("geometry").set_geometry("geometry", crs=web.crs)
+    prov["geometry"] = shapely.orient_polygons(prov.geometry.values, exterior_cw=True)
+    return _features(coarse), {f["id"]: f for f in _features(prov)}
 
 
 # --- the view to export ---------------------------------------------------------------

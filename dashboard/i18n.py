@@ -166,6 +166,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "登录已过期或页面已失效，请刷新页面并重新登录。",
         "en": "Your sign-in has expired or the page is stale: reload and sign in again.",
     },
+    # --- exports and briefings (issue 5) ---
+    "export_label": {"zh": "导出", "en": "Export"},
+    "export_png": {"zh": "PNG 图片", "en": "PNG image"},
+    "export_svg": {"zh": "SVG 矢量图", "en": "SVG vector"},
+    "export_pdf": {"zh": "PDF 地图", "en": "PDF map"},
+    "export_briefing": {"zh": "PDF 简报", "en": "PDF briefing"},
+    "briefing_view": {"zh": "简报视图", "en": "Briefing view"},
+    "export_hint": {
+        "zh": "A4、300 dpi，按当前视图在服务器上生成（约数秒）",
+        "en": "A4 at 300 dpi, made on the server from the current view (a few seconds)",
+    },
+    "back_to_explorer": {"zh": "返回地图浏览", "en": "Back to the explorer"},
 }
 
 

@@ -64,6 +64,7 @@ def view_state(atlas: Atlas, search: str | None) -> dict:
         "pooled": q.get("pooled") == "1",
         "breaks": (q.get("breaks") or "")[:200] or None,
         "lang": q.get("lang") if q.get("lang") in ("zh", "en") else atlas.settings.default_lang,
+        "briefing": q.get("briefing") == "1",
     }
 
 
@@ -129,6 +130,12 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
 
         return upload_page(atlas, search)
     state = view_state(atlas, search)
+    if state["briefing"]:  # the view as a sheet, without controls (issue 5)
+        from dashboard.components.briefing_page import briefing_page
+
+        return briefing_page(atlas, state, search)
+    from dashboard.components.export_links import export_links
+
     lang = state["lang"]
     synthetic = bool(state["period"]) and atlas.is_synthetic(state["period"])
     return html.Div(
@@ -143,6 +150,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
                     html.H1(t("app_title", lang), id=ids.TITLE),
                     html.Span(t("app_subtitle", lang), className="subtitle"),
                     html.Span(className="spacer"),
+                    export_links(search, lang),
                     language_link(state),
                 ],
                 className="atlas-header",

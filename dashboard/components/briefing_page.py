@@ -1,0 +1,76 @@
+"""The briefing view (``?briefing=1``): the current view as a sheet, without controls.
+
+Title (indicator, region, period), subtitle, the explorer's map drawn static (its colour
+bar is the legend, with breaks, counts and units), source line (and the synthetic
+notice), boundary credit, date and map review number, plus the export links. The text
+comes from :func:`dashboard.briefing.sheet_text`, the same as on exported files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.briefing import sheet_text
+from dashboard.components.export_links import export_links
+
+
+def briefing_page(atlas, state: dict, search: str | None) -> html.Div:
+    lang = state["lang"]
+    text = sheet_text(atlas, state, today=dt.date.today())
+    fig = atlas.view_figure(state)
+    head: list = [
+        html.H1(text.title, id=ids.TITLE),
+        html.P(text.subtitle, className="briefing-subtitle"),
+    ]
+    if text.synthetic:
+        head.append(
+            html.P(
+                "合成示例数据 · 非统计数字"
+                if lang == "zh"
+                else "SYNTHETIC DEMO DATA · not statistics",
+                className="briefing-tag",
+                role="status",
+            )
+        )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Article(
+                [
+                    html.Header(head, className="briefing-head"),
+                    dcc.Graph(
+                        id=ids.BRIEFING_MAP,
+                        figure=fig,
+                        config={
+                            "staticPlot": True,
+                            "displayModeBar": False,
+                            "topojsonURL": atlas.topojson_url,
+                        },
+                        className="briefing-map",
+                    ),
+                    html.Footer(
+                        [
+                            html.P(
+                                text.source,
+                                className="briefing-source"
+                                + (" synthetic" if text.synthetic else ""),
+                            ),
+                            html.P(
+                                " · ".join(s for s in (text.credit, text.review) if s),
+                                className="briefing-credit",
+                            ),
+                            html.P(text.date, className="briefing-date"),
+                        ],
+                        className="briefing-foot",
+                    ),
+                ],
+                className="briefing-sheet",
+                lang="zh-CN" if lang == "zh" else "en",
+            ),
+            export_links(search, lang, briefing=True),
+        ],
+        className="briefing-page",
+    )

@@ -1,0 +1,70 @@
+"""Export endpoints (Flask blueprint): the current view as PNG, SVG or PDF, and the PDF
+briefing of a region.
+
+    GET /export/map.png|svg|pdf?<the page's query>
+    GET /export/briefing.pdf?<the page's query>
+
+The query is the explorer's own (``indicator``, ``period``, ``scheme``, ``palette``,
+``pooled``, ``breaks``, ``lang``, ``region``); a value that cannot be exported is a 400
+naming the parameter, never a 500. Files are cached in the app's cache under the
+normalised query, the data stamp and the day (see ``export.cached_export``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from dashboard.export import (
+    FORMATS,
+    MEDIA_TYPES,
+    BadParameter,
+    ExportError,
+    cached_export,
+    export_filename,
+    export_state,
+)
+
+bp = Blueprint("atlas_export", __name__)
+
+
+def init_app(app, atlas) -> None:
+    """Register the endpoints and the clientside callback of the export links."""
+    from dashboard.callbacks import export as export_callbacks
+
+    app.server.register_blueprint(bp)
+    export_callbacks.register(app)
+
+
+@bp.get("/export/map.<fmt>")
+def export_map(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    return _send(fmt, brief=False)
+
+
+@bp.get("/export/briefing.pdf")
+def export_briefing():
+    return _send("pdf", brief=True)
+
+
+def _send(fmt: str, *, brief: bool):
+    atlas = current_app.extensions["atlas"]
+    state: dict = {}
+    try:
+        state = export_state(atlas, request.args)
+        data = cached_export(atlas, state, fmt, brief=brief)
+    except BadParameter as exc:
+        return jsonify(error=str(exc), parameter=exc.name), 400
+    except ExportError as exc:
+        current_app.logger.error("export failed: %s", exc)
+        return jsonify(error="the export renderer failed; try again"), 503
+    except ValueError as exc:  # classes that cannot be made (e.g. user breaks)
+        name = "breaks" if state.get("scheme") == "user" else "scheme"
+        return jsonify(error=f"{name}: {exc}", parameter=name), 400
+    synthetic = atlas.is_synthetic(state["period"])
+    resp = Response(data, mimetype=MEDIA_TYPES[fmt])
+    name = export_filename(state, fmt, briefing=brief, synthetic=synthetic)
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
+    resp.headers["Cache-Control"] = "private, max-age=300"
+    return resp
