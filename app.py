@@ -237,7 +237,9 @@ def _cmd_analyze(args) -> int:
         raise ValueError(str(exc).strip("'\"")) from None
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, encoding="utf-8-sig")
+    from geodata.ingest import csv_safe_frame
+
+    csv_safe_frame(table).to_csv(out, index=False, encoding="utf-8-sig")
     summary = table.attrs.get("summary")
     synthetic = bool(table["synthetic"].any())
     print(
@@ -247,7 +249,7 @@ def _cmd_analyze(args) -> int:
         print(json.dumps(summary, ensure_ascii=False))
     if args.method == "mclp" and "sites" in table.attrs:
         sites_out = out.with_name(out.stem + "-sites.csv")
-        table.attrs["sites"].to_csv(sites_out, encoding="utf-8-sig")
+        csv_safe_frame(table.attrs["sites"]).to_csv(sites_out, encoding="utf-8-sig")
         print(f"wrote chosen sites to {sites_out}")
     return 0
 

@@ -103,8 +103,10 @@ def data_csv():
         )
     except (KeyError, ValueError) as exc:
         return jsonify(error=str(exc).strip("'\"")), 404 if isinstance(exc, KeyError) else 400
+    from geodata.ingest import csv_safe_frame  # only when a CSV is asked for
+
     buf = io.StringIO()
-    table.to_csv(buf, index=False, lineterminator="\n")
+    csv_safe_frame(table).to_csv(buf, index=False, lineterminator="\n")
     synthetic = bool(table["synthetic"].any()) if len(table) else False
     name = f"atlas-{table['period'].iloc[0] if len(table) else 'empty'}.csv"
     resp = Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8")

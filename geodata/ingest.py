@@ -928,6 +928,22 @@ def csv_safe(value: Any) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
+def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells are :func:`csv_safe` (numbers and NaN left alone).
+
+    For every CSV the Atlas writes from stored data: names and notes can come from
+    uploads, and a spreadsheet opening the file must not run them as formulas.
+
+    >>> csv_safe_frame(pd.DataFrame({"n": ["=1+1", "ok"], "v": [-5, 2]}))["n"].tolist()
+    ["'=1+1", 'ok']
+    """
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(lambda v: csv_safe(v) if isinstance(v, str) else v)
+    return out
+
+
 # --------------------------------------------------------------------------- values
 
 
