@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import secrets
@@ -46,8 +47,12 @@ CSRF_FIELD = "csrf_token"
 
 def init_app(server: Flask, atlas) -> Users:
     """Create the user tables, configure the cookie and register the routes."""
+    from dashboard.services import DB_ERRORS
+
     users = Users(atlas.store.engine)
-    users.create_all()
+    # The database is down: Atlas.ensure_ready creates the tables when it returns.
+    with contextlib.suppress(DB_ERRORS):
+        users.create_all()
     server.extensions["atlas_users"] = users
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,

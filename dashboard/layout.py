@@ -128,7 +128,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
     if (pathname or "").startswith(("/upload", "/datasets")):
         from dashboard.components.upload_page import upload_page
 
-        return upload_page(atlas, search)
+        return html.Div([error_banner(), upload_page(atlas, search)])
     state = view_state(atlas, search)
     if state["briefing"]:  # the view as a sheet, without controls (issue 5)
         from dashboard.components.briefing_page import briefing_page
@@ -141,6 +141,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
+            error_banner(),
             dcc.Store(id=ids.REGION, data=state["region"]),
             dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.SELECTED, data=state["county"]),
@@ -174,6 +175,37 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             ),
             html.Footer(t("boundary_credit", lang), className="atlas-footer"),
         ]
+    )
+
+
+def error_banner() -> html.P:
+    """Where a failed callback says so (see ``app._callback_error``); hidden until then."""
+    return html.P(id=ids.ERROR_BANNER, hidden=True, role="alert", className="error-banner")
+
+
+def unavailable_page(search: str | None) -> html.Div:
+    """The page while the database cannot be reached: what happened, and a retry.
+
+    Served instead of a blank page or a 500; it reloads itself every 15 s, and the
+    first load after the database returns shows the explorer again.
+    """
+    q = parse_qs((search or "").lstrip("?"))
+    zh = (q.get("lang") or ["zh"])[-1] != "en"
+    return html.Div(
+        [
+            html.H1("儿童关爱地图" if zh else "Children's Care Atlas"),
+            html.P(
+                "数据库暂时无法连接，页面每 15 秒自动重试。"
+                if zh
+                else "The database cannot be reached right now; this page retries every 15 s.",
+                id=ids.UNAVAILABLE,
+                role="alert",
+                className="error-banner",
+            ),
+            html.A("立即重试" if zh else "Retry now", href=search or "?", className="lang-link"),
+            dcc.Interval(id=ids.UNAVAILABLE_RETRY, interval=15_000),
+        ],
+        className="unavailable-page",
     )
 
 

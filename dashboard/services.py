@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +28,25 @@ log = logging.getLogger(__name__)
 
 #: Indicators shown as whole numbers; others get one decimal.
 _DECIMALS = {"counts": 0}
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached (down, refusing connections, file unreadable)."""
+
+
+def _db_errors() -> tuple[type[BaseException], ...]:
+    import sqlalchemy.exc as sa_exc
+
+    return (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
+
+
+DB_ERRORS = _db_errors()
+
+
+def _db_reason(exc: BaseException) -> str:
+    """One line: the driver's message without SQLAlchemy's background link and SQL."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(getattr(exc, 'orig', exc)).__name__}: {text[0] if text else ''}"[:300]
 
 
 @dataclass(frozen=True)
@@ -58,8 +78,45 @@ class Atlas(MapViews, Overlays):
         self.cache = cache
         self.store = Store(settings.db_url)
         self._lock = threading.Lock()
+        self._ready_lock = threading.Lock()
+        self._ready = False
+        self._last_try = -1e9
+        self._last_error = ""
+
+    #: Seconds between two attempts to reach an unavailable database.
+    retry_seconds: float = 5.0
 
     # --- set-up ---------------------------------------------------------------------
+    def ensure_ready(self) -> None:
+        """Prepare once; while the database is unreachable raise :class:`DatabaseUnavailable`.
+
+        Retried at most every ``retry_seconds``, so a database that is down is neither
+        hammered by every request nor a reason for the process to exit (a crash loop
+        under a supervisor); the first request after it returns finishes the set-up.
+        """
+        if self._ready:
+            return
+        with self._ready_lock:
+            if self._ready:
+                return
+            now = time.monotonic()
+            if now - self._last_try < self.retry_seconds and self._last_error:
+                raise DatabaseUnavailable(self._last_error)
+            self._last_try = now
+            try:
+                self.prepare()
+            except DB_ERRORS as exc:
+                self._last_error = _db_reason(exc)
+                log.error(
+                    "database unavailable: %s (retrying every %.0f s)",
+                    self._last_error,
+                    self.retry_seconds,
+                )
+                raise DatabaseUnavailable(self._last_error) from None
+            if self._last_error:
+                log.warning("database reachable again; set-up finished")
+            self._ready, self._last_error = True, ""
+
     @cached_property
     def layers(self) -> boundaries.Layers:
         params = boundaries.LayerParams(tolerance=self.settings.simplify_tolerance)
@@ -73,6 +130,9 @@ class Atlas(MapViews, Overlays):
         with self._lock:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self.store.create_all()
+            from geodata.users import Users
+
+            Users(self.store.engine).create_all()
             _ = self.layers
             _ = self.weights  # built once (about 25 s) and kept beside the layer cache
             loaded = False

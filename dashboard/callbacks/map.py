@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, Patch, State, ctx, no_update
+from dash import ALL, Input, Output, Patch, State, ctx, no_update, set_props
 
 from dashboard import ids
 from dashboard.components.controls import definition
@@ -42,6 +42,7 @@ def register(app, atlas: Atlas) -> None:
                 atlas.map_patch(patch, indicator, period, scheme, lang, region=region, **style)
             except ValueError as exc:  # e.g. a user break that is not a number
                 summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
+        set_props(ids.ERROR_BANNER, {"hidden": True})  # a success clears an old failure
         if summary is None:
             scope = atlas.scope_codes(region, programme, bool(only))
             summary = atlas.summary_text(indicator, period, lang, region, scope=scope)
@@ -91,6 +92,13 @@ def register(app, atlas: Atlas) -> None:
         state = url_state(*values)
         other = {**state, "lang": "en" if state["lang"] == "zh" else "zh"}
         return view_query(state), view_query(other)
+
+    app.clientside_callback(
+        "function(n) { if (n) { window.location.reload(); } return window.dash_clientside.no_update; }",
+        Output(ids.UNAVAILABLE, "title"),
+        Input(ids.UNAVAILABLE_RETRY, "n_intervals"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.REGION, "data"),
