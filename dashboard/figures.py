@@ -318,8 +318,8 @@ TRACE = {
     "programme": 7,
     "selected": 8,
 }
-HOME_COLOUR = "#1f4e9c"
-CENTRE_COLOUR = "#1b7837"
+HOME_COLOUR = "#252525"  # neutral: reads on every palette, sequential or diverging
+CENTRE_COLOUR = "#ffffff"  # white diamonds with a dark edge
 PROGRAMME_COLOUR = "#6a3d9a"
 SELECTED_COLOUR = "#111111"
 
@@ -352,7 +352,7 @@ def overlay_traces() -> list[go.Scattergeo]:
                 symbol="diamond",
                 size=5,
                 color=CENTRE_COLOUR,
-                line=dict(color="white", width=0.6),
+                line=dict(color=HOME_COLOUR, width=1),
             ),
             showlegend=False,
             **point,
