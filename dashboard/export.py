@@ -396,10 +396,10 @@ def inline_geometry(layers) -> InlineGeometry:
         return _geometry[key]
 
 
-def _features(gdf) -> list[dict]:
+def _features(gdf, decimals: int = 4) -> list[dict]:
     from geodata import boundaries
 
-    return json.loads(boundaries.counties_geojson(gdf))["features"]
+    return json.loads(boundaries.counties_geojson(gdf, decimals))["features"]
 
 
 def _build_geometry(layers) -> InlineGeometry:
@@ -451,7 +451,8 @@ def _coarse_features(layers) -> tuple[list[dict], dict[str, dict]]:
     )
     prov = outlines.to_frame("geometry").set_geometry("geometry", crs=web.crs)
     prov["geometry"] = shapely.orient_polygons(prov.geometry.values, exterior_cw=True)
-    return _features(coarse), {f["id"]: f for f in _features(prov)}
+    # 0.001° (about 100 m) is ample for a 0.02° outline and a fifth less to send.
+    return _features(coarse, 3), {f["id"]: f for f in _features(prov, 3)}
 
 
 # --- the view to export ---------------------------------------------------------------

@@ -15,12 +15,17 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.briefing import sheet_text
 from dashboard.components.export_links import export_links
+from dashboard.i18n import t
 
 
 def briefing_page(atlas, state: dict, search: str | None) -> html.Div:
     lang = state["lang"]
     text = sheet_text(atlas, state, today=dt.date.today())
-    fig = atlas.view_figure(state)
+    fig = atlas.view_figure(state)  # a copy: the explorer's figure, edited here
+    credit = t("boundary_credit", lang)  # in the footer below: not twice
+    fig["layout"]["annotations"] = [
+        a for a in fig["layout"].get("annotations", []) if a.get("text") != credit
+    ]
     head: list = [
         html.H1(text.title, id=ids.TITLE),
         html.P(text.subtitle, className="briefing-subtitle"),
