@@ -89,3 +89,13 @@ def test_responses_compressed(client):
     r = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers.get("Content-Encoding") in ("gzip", "br")
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "connect-src 'self'" in csp
+    assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
