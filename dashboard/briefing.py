@@ -543,7 +543,7 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
         )  # fmt: skip
         fig.add_annotation(
             text=f"<b>{value}</b>", x=x0 + width / 2, y=y0 + 0.085, xref="paper", yref="paper",
-            xanchor="center", yanchor="middle", showarrow=False, font=dict(size=17),
+            xanchor="center", yanchor="middle", showarrow=False, font=dict(size=15),
         )  # fmt: skip
         fig.add_annotation(
             text="<br>".join(wrap(label, 22)), x=x0 + width / 2, y=y0 + 0.035, xref="paper",
@@ -564,8 +564,7 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
     cells = [
         rows["rank"].tolist(),
         rows["rank_nation"].tolist(),
-        rows["name_zh"].tolist(),
-        rows[where].tolist(),
+        *_place_names(atlas, rows, where, lang),
         [fmt_number(v, lang) for v in rows["need"]],
         [fmt_number(v, lang) for v in rows["facilities"]],
         [fmt_number(v, lang, 2) for v in rows["facilities_per_1000"]],
@@ -575,7 +574,7 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
     fig.add_trace(
         go.Table(
             domain=dict(x=[0, 1], y=[0.075, 0.715]),
-            columnwidth=[0.6, 0.8, 1.6, 1.6, 1, 0.8, 1.2, 1.3, 0.8],
+            columnwidth=[0.5, 0.7, 1.6, 2.3, 0.9, 0.7, 1.1, 1.2, 0.7],
             header=dict(
                 values=[f"<b>{h}</b>" for h in header],
                 fill_color="#e4e9ef",
@@ -603,6 +602,22 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
             x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
         )  # fmt: skip
     return fig
+
+
+def _place_names(atlas, rows: pd.DataFrame, where: str, lang: str) -> list[list[str]]:
+    """County names and their province (or prefecture) names, in the sheet's language."""
+    if lang == "zh":
+        return [rows["name_zh"].tolist(), rows[where].tolist()]
+    from geodata.codes import region_english_name
+
+    web = atlas.layers.counties_web
+    counties = atlas.registry.counties["name_en"].reindex(rows.index).fillna(rows["name_zh"])
+    col = where.replace("_zh", "_code")
+    places = [  # one table line each: the longest names are abbreviated
+        region_english_name(code, name).replace("Autonomous Prefecture", "Aut. Pref.")
+        for code, name in zip(web[col].reindex(rows.index), rows[where], strict=True)
+    ]
+    return [counties.tolist(), places]
 
 
 def _figures_subtitle(zh: bool) -> str:
