@@ -355,7 +355,31 @@ class MapViews:
         """The distribution strip and the need-versus-coverage scatter for a view.
 
         ``scope`` (a programme used as a filter, cut to the region) replaces the region's
-        counties."""
+        counties. Returns plain figure dicts, memoised (the page layout asks for them on
+        every load)."""
+        import hashlib
+
+        def digest(codes) -> str:
+            return hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:12] if codes else ""
+
+        key = (
+            f"linked:{indicator}:{self.resolve_period(period)}:{scheme}:{lang}:{region or ''}:"
+            f"{digest(selection or [])}:{'' if scope is None else 's' + digest(scope)}:"
+            f"{sorted(style.items())}:s{self.suppress_k}"
+        )
+        return self._memo(
+            key,
+            lambda: tuple(
+                f.to_plotly_json()
+                for f in self._linked_figures(
+                    indicator, period, scheme, lang, region, selection, scope, **style
+                )
+            ),
+        )
+
+    def _linked_figures(
+        self, indicator, period, scheme, lang, region, selection, scope=None, **style
+    ):
         from dashboard.figures import distribution_figure, scatter_figure
 
         info = self.region_info(region)
@@ -369,8 +393,9 @@ class MapViews:
                 values.index.isin(info["codes"]) if info["level"] != "nation" else True
             )
         idx = [i for i, k in enumerate(keep.reindex(web.index).fillna(False)) if k]
-        codes = [web.index[i] for i in idx]
-        names = [f"{web['name_zh'].iloc[i]} · {web['province_zh'].iloc[i]}" for i in idx]
+        sub = web.iloc[idx]
+        codes = sub.index.tolist()
+        names = (sub["name_zh"] + " · " + sub["province_zh"]).tolist()
         chosen = set(selection or [])
         sel = [j for j, c in enumerate(codes) if c in chosen] if selection else None
         vals = values.reindex(codes).round(3)

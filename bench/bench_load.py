@@ -1,0 +1,274 @@
+"""Load test on loopback: simulated planners against the production server (``make serve``).
+
+Each simulated user repeats what a planner does all day: change indicator, period or
+classification (one value update through Dash's callback endpoint), now and then read
+the county data as CSV, or open the page layout. Users start staggered and think
+0-200 ms between actions. Reported per action: count, errors, p50/p95/p99 latency.
+
+The floor, measured in the same run right after the subject (same server, same number
+of users, same think time), is ``GET /healthz``: the cost of the web server, the WSGI
+stack and the loopback network, without any of the Atlas's work. The ratio p95/p95-floor
+is what compares across machines.
+
+    python -m bench.bench_load                      # 50 users, 60 s, make serve
+    python -m bench.bench_load --users 20 --seconds 20 --quick
+    python -m bench.bench_load --url http://127.0.0.1:8050   # an already running server
+    python -m bench.bench_load --markdown --json out.json
+
+Goal (issue 6): p95 under 300 ms for value updates and zero errors, 50 users for 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_P95_MS = 300.0
+
+INDICATORS = ("left_behind", "migrant", "left_behind_rate", "migrant_rate", "children",
+              "facilities_per_1000_left_behind", "left_behind_per_facility")  # fmt: skip
+SCHEMES = ("quantiles", "fisher_jenks", "equal_interval")
+
+
+def update_body(indicator: str, period: str, scheme: str) -> bytes:
+    """The request the browser sends when a control of the map changes."""
+    outputs = [("map", "figure"), ("synthetic-notice", "hidden"),
+               ("indicator-definition", "children"), ("region-summary", "children")]  # fmt: skip
+    inputs = [("indicator", "value", indicator), ("period", "value", period),
+              ("scheme", "value", scheme), ("region", "data", None),
+              ("palette", "value", "auto"), ("pooled", "value", []),
+              ("breaks", "value", "")]  # fmt: skip
+    state = [("lang", "data", "zh"), ("map-mode", "value", "values"),
+             ("programme", "value", None), ("programme-filter", "value", [])]  # fmt: skip
+    body = {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": ["indicator.value"],
+    }
+    return json.dumps(body).encode()
+
+
+class User(threading.Thread):
+    """One simulated planner with its own keep-alive connection."""
+
+    def __init__(self, base: str, until: float, periods: list[str], floor: bool, seed: int):
+        super().__init__(daemon=True)
+        u = urlsplit(base)
+        self.host, self.port = u.hostname, u.port
+        self.until, self.periods, self.floor = until, periods, floor
+        self.rng = random.Random(seed)
+        self.samples: list[tuple[str, float, bool]] = []
+
+    def _request(self, conn, method: str, path: str, body: bytes | None = None):
+        headers = {"Accept-Encoding": "gzip"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        time.sleep(self.rng.uniform(0, 1.0))  # staggered start
+        while time.time() < self.until:
+            if self.floor:
+                action, method, path, body = "healthz", "GET", "/healthz", None
+            else:
+                r = self.rng.random()
+                if r < 0.85:
+                    action, method, path = "value_update", "POST", "/_dash-update-component"
+                    body = update_body(
+                        self.rng.choice(INDICATORS),
+                        self.rng.choice(self.periods),
+                        self.rng.choice(SCHEMES),
+                    )
+                elif r < 0.95:
+                    action, method, path, body = "layout", "GET", "/_dash-layout", None
+                else:
+                    period = self.rng.choice(self.periods)
+                    action, method, path = "data_csv", "GET", f"/api/v1/data.csv?period={period}"
+                    body = None
+            t0 = time.perf_counter()
+            try:
+                ok = self._request(conn, method, path, body) == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            self.samples.append((action, (time.perf_counter() - t0) * 1000, ok))
+            time.sleep(self.rng.uniform(0, 0.2))
+        conn.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))]
+
+
+def run_load(base: str, users: int, seconds: float, floor: bool) -> dict:
+    periods = json.load(urllib.request.urlopen(base + "/api/v1/meta"))["periods"]
+    until = time.time() + seconds
+    crowd = [User(base, until, periods, floor, seed=i) for i in range(users)]
+    for u in crowd:
+        u.start()
+    for u in crowd:
+        u.join()
+    by: dict[str, list[tuple[float, bool]]] = {}
+    for u in crowd:
+        for action, ms, ok in u.samples:
+            by.setdefault(action, []).append((ms, ok))
+    out = {}
+    for action, rows in sorted(by.items()):
+        ms = [m for m, _ in rows]
+        out[action] = {
+            "n": len(rows),
+            "errors": sum(1 for _, ok in rows if not ok),
+            "rps": round(len(rows) / seconds, 1),
+            "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1),
+            "p99_ms": round(percentile(ms, 99), 1),
+            "max_ms": round(max(ms), 1),
+        }
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """``make serve`` (gunicorn, several workers) on a free port; returns (proc, url)."""
+    port = _free_port()
+    env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
+    log = open(data_dir / "bench-load-server.log", "w")  # noqa: SIM115 - lives with the server
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited; see {log.name}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("server did not start in 300 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"{result['users']} users, {result['seconds']:g} s each phase, "
+        f"{result['cpus']} CPUs, load before {result['load_before']}",
+        "",
+        "| Action | Requests | Errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for phase in ("subject", "floor"):
+        for action, r in result[phase].items():
+            lines.append(
+                f"| {action} | {r['n']:,} | {r['errors']} | {r['rps']} | {r['p50_ms']} | "
+                f"{r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} |"
+            )
+    v = result["subject"].get("value_update", {})
+    f = result["floor"].get("healthz", {})
+    if v and f:
+        lines += [
+            "",
+            f"Value update p95 {v['p95_ms']} ms vs floor (`/healthz`) p95 {f['p95_ms']} ms: "
+            f"ratio {v['p95_ms'] / max(f['p95_ms'], 0.1):.1f}x. Goal p95 < {GOAL_P95_MS:g} ms "
+            f"and 0 errors: {'met' if result['goal_met'] else 'NOT met'}.",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--quick", action="store_true", help="20 users, 20 s")
+    ap.add_argument("--url", help="an already running server (default: start make serve)")
+    ap.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("ATLAS_BENCH_DATA", "/tmp/atlas-bench-data")),
+    )
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.users, args.seconds = 20, 20
+    proc = None
+    if args.url:
+        url = args.url.rstrip("/")
+    else:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        cache = args.data_dir / "cache"
+        if not cache.exists() and (ROOT / "data" / "cache").exists():
+            cache.mkdir()
+            for layer in (ROOT / "data" / "cache").glob("layers-*"):
+                (cache / layer.name).symlink_to(layer.resolve(), target_is_directory=True)
+        proc, url = start_server(args.data_dir)
+    try:
+        load_before = round(os.getloadavg()[0], 2)
+        run_load(url, min(args.users, 5), 5, floor=False)  # warm the caches
+        subject = run_load(url, args.users, args.seconds, floor=False)
+        floor = run_load(url, args.users, args.seconds, floor=True)
+    finally:
+        if proc is not None:
+            stop_server(proc)
+    v = subject.get("value_update", {})
+    result = {
+        "users": args.users,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "load_before": load_before,
+        "subject": subject,
+        "floor": floor,
+        "goal_met": bool(
+            v and v["p95_ms"] < GOAL_P95_MS and all(r["errors"] == 0 for r in subject.values())
+        ),
+    }
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    print(markdown(result) if args.markdown else json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
