@@ -74,6 +74,7 @@ lint: setup-test
 bench: setup
 	$(PY) app.py prepare
 	$(PY) -m bench.bench_startup --markdown
+	$(PY) -m bench.bench_export --markdown
 	@if [ -f bench/bench_analysis.py ]; then $(PY) bench/bench_analysis.py; fi
 
 clean:

@@ -453,7 +453,7 @@ def _cmd_export(args) -> int:
     out = Path(args.out)
     batch = args.all_provinces or bool(args.provinces)
     fmt = args.format or ("" if batch else out.suffix.lstrip(".").lower())
-    fmt = fmt or "png"
+    fmt = fmt or ("pdf" if args.briefing else "png")
     if fmt not in export.FORMATS:
         raise ValueError(f"--format must be one of {', '.join(export.FORMATS)}, not {fmt!r}")
     if args.briefing and fmt != "pdf":
