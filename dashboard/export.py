@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
 import struct
 import threading
@@ -95,10 +96,18 @@ class Renderer:
         self.stop()
 
     def _start(self) -> None:
-        if self._running:
+        if self._running and _server_alive():
             return
+        import shutil
+
         import kaleido
         import plotly.io as pio
+
+        if not (os.environ.get("BROWSER_PATH") or shutil.which("chromium")):
+            # kaleido's server thread would die and leave every request waiting.
+            raise ExportError("no chromium found: install Debian's chromium (make setup-test)")
+        self._running = False
+        kaleido.stop_sync_server(silence_warnings=True)
 
         # plotly's own to_image/write_image use the same local topojson.
         pio.defaults.topojson = self.topojson_url
@@ -140,8 +149,13 @@ class Renderer:
         with self._lock:
             for attempt in (1, 2):
                 self._start()
+                if not _server_alive():
+                    self._running = False
+                    raise ExportError("the export browser did not start")
                 try:
-                    data = kaleido.calc_fig_sync(figure, opts=opts, topojson=self.topojson_url)
+                    data = self._call(
+                        lambda: kaleido.calc_fig_sync(figure, opts=opts, topojson=self.topojson_url)
+                    )
                     break
                 except (KaleidoError, JavascriptError, ValueError, TypeError) as exc:
                     raise ExportError(f"rendering failed: {exc}") from exc
@@ -153,6 +167,34 @@ class Renderer:
         if fmt == "png":
             data = png_with_dpi(data, PRINT_DPI)
         return data
+
+    def _call(self, fn):
+        """Run `fn` with a deadline: if kaleido's server thread died, its callers would
+        wait for ever; a render never takes longer than kaleido's own timeout."""
+        out: dict = {}
+
+        def run() -> None:
+            try:
+                out["value"] = fn()
+            except BaseException as exc:  # handed to the caller below
+                out["error"] = exc
+
+        worker = threading.Thread(target=run, name="export-render", daemon=True)
+        worker.start()
+        worker.join(self.timeout + 30)
+        if worker.is_alive():
+            raise TimeoutError("the export browser did not answer in time")
+        if "error" in out:
+            raise out["error"]
+        return out["value"]
+
+
+def _server_alive() -> bool:
+    """Whether kaleido's server thread still runs (it dies if the browser cannot start)."""
+    import kaleido
+
+    thread = getattr(kaleido._global_server, "_thread", None)  # noqa: SLF001
+    return thread is not None and thread.is_alive()
 
 
 _shared: Renderer | None = None
