@@ -463,6 +463,14 @@ def map_sheet(
 
 
 # --- pages of the PDF briefing -------------------------------------------------------------
+def _count(atlas, value: float, lang: str) -> str:
+    """A count of children as printed: "<k" below the small-number threshold."""
+    from geodata import privacy
+
+    k = atlas.suppress_k
+    return privacy.label(k) if privacy.small([value], k)[0] else fmt_number(value, lang)
+
+
 def key_figures(atlas, state: dict) -> list[tuple[str, str]]:
     """(label, value) pairs: totals and coverage ratios of the region."""
     zh = state["lang"] == "zh"
@@ -484,9 +492,12 @@ def key_figures(atlas, state: dict) -> list[tuple[str, str]]:
         return fmt_number(x / lb * 1000 if lb and lb == lb else float("nan"), lang, 2)
 
     return [
-        ("儿童（不满16周岁）" if zh else "Children under 16", fmt_number(total("children"), lang)),
-        ("农村留守儿童" if zh else "Left-behind children", fmt_number(lb, lang)),
-        ("流动儿童" if zh else "Migrant children", fmt_number(total("migrant"), lang)),
+        (
+            "儿童（不满16周岁）" if zh else "Children under 16",
+            _count(atlas, total("children"), lang),
+        ),
+        ("农村留守儿童" if zh else "Left-behind children", _count(atlas, lb, lang)),
+        ("流动儿童" if zh else "Migrant children", _count(atlas, total("migrant"), lang)),
         ("儿童之家与活动中心" if zh else "Children's homes and centres", fmt_number(fac, lang)),
         ("儿童主任" if zh else "Child directors", fmt_number(directors, lang)),
         ("每千名留守儿童设施数" if zh else "Facilities per 1,000 left-behind", per(fac)),
@@ -565,7 +576,7 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
         rows["rank"].tolist(),
         rows["rank_nation"].tolist(),
         *_place_names(atlas, rows, where, lang),
-        [fmt_number(v, lang) for v in rows["need"]],
+        [_count(atlas, v, lang) for v in rows["need"]],
         [fmt_number(v, lang) for v in rows["facilities"]],
         [fmt_number(v, lang, 2) for v in rows["facilities_per_1000"]],
         [fmt_number(v, lang, 2) for v in rows["directors_per_1000"]],

@@ -89,3 +89,12 @@ def test_tables_and_api(k5_app, small_county):
     r = client.get("/api/v1/data.csv?period=2026-H1&analysis=coverage")
     text = r.get_data(as_text=True)
     assert r.status_code == 200 and "<5" in text
+
+
+def test_briefing_tables_suppress_small_counts(k5_app, small_county):
+    """The printed briefing uses the same rule (its county table shows left-behind)."""
+    from dashboard import briefing
+
+    atlas = k5_app.atlas
+    assert briefing._count(atlas, 3, "zh") == "<5"
+    assert briefing._count(atlas, 0, "zh") == "0" and briefing._count(atlas, 12, "en") == "12"
