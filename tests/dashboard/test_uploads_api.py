@@ -198,3 +198,23 @@ def test_upload_service_staging_is_per_user(rw_app, tmp_path):
     assert uploads.mapping_overrides(
         ["code", "county"], ["A", ""], {"code": "A", "county": "B"}
     ) == {"county": None}
+
+
+def test_problem_reasons_are_explained_in_chinese():
+    """Every rule the importer can report has a Chinese meaning in the report."""
+    import re
+    from pathlib import Path
+
+    from dashboard.components.upload_page import RULES_ZH, reason_text
+
+    source = (Path(__file__).parents[2] / "geodata" / "ingest.py").read_text(encoding="utf-8")
+    # Rules follow their severity in R.add(...) calls, or name a file-level warning.
+    rules = set(re.findall(r'"(?:rejected|skipped|warning)",\s*"([a-z_]+)"', source))
+    rules |= set(re.findall(r'file_warning\(\s*"([a-z_]+)"', source))
+    rules |= {"non_numeric", "not_whole", "negative"}  # parse_counts' error rules
+    rules -= {"rejected", "skipped", "rule"}  # severities and a variable, not rules
+    assert len(rules) > 20
+    assert not rules - set(RULES_ZH), rules - set(RULES_ZH)
+    p = {"rule": "unknown_code", "reason": "unknown county code '999999'"}
+    assert reason_text(p, "zh") == "代码无法识别：unknown county code '999999'"
+    assert reason_text(p, "en") == "unknown county code '999999'"
