@@ -55,6 +55,7 @@ def test_explorer_links_to_the_briefing_view(page, live_server):
     )
     assert "region=460000" in link.get_attribute("href")
     assert "region=460000" in page.locator("#export-pdf").get_attribute("href")
+    shot(page, "explorer-export-links")
     link.click()
     page.wait_for_selector("#briefing-map", timeout=60_000)
     assert page.locator("#page-title").inner_text().startswith("Left-behind children, Hainan")
