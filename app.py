@@ -220,6 +220,8 @@ def __getattr__(name: str):
 def _worker_app():
     """The Dash app of a Celery worker: waits for Redis, then builds the app, whose
     background callbacks become the worker's tasks."""
+    if str(ROOT) not in sys.path:  # `celery -A app` has the directory on it only briefly
+        sys.path.insert(0, str(ROOT))
     from dashboard import deploy
     from dashboard.settings import Settings
 
