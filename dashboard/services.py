@@ -305,15 +305,42 @@ class Atlas(MapViews, Overlays):
         return h.hexdigest()[:10]
 
     def _memo(self, key: str, fn):
+        """``fn()`` through the shared cache; a cache that fails is skipped, not fatal.
+
+        A Redis that goes away mid-session makes requests slower (computed again), not
+        broken; one warning per outage is logged, and the cache is used again as soon as
+        it answers.
+        """
         if self.cache is None:
             return fn()
         full = f"atlas:{self.code_version}:{self.stamp()}:{key}"
-        hit = self.cache.get(full)
+        try:
+            hit = self.cache.get(full)
+        except Exception as exc:  # noqa: BLE001 - any cache backend error: compute instead
+            self._cache_down(exc)
+            return fn()
         if hit is not None:
+            self._cache_up()
             return hit
         value = fn()
-        self.cache.set(full, value, timeout=self.settings.cache_timeout)
+        try:
+            self.cache.set(full, value, timeout=self.settings.cache_timeout)
+            self._cache_up()
+        except Exception as exc:  # noqa: BLE001
+            self._cache_down(exc)
         return value
+
+    _cache_failing = False
+
+    def _cache_down(self, exc: Exception) -> None:
+        if not self._cache_failing:
+            log.warning("cache unavailable (%s: %s); computing without it", type(exc).__name__, exc)
+        self._cache_failing = True
+
+    def _cache_up(self) -> None:
+        if self._cache_failing:
+            log.warning("cache available again")
+        self._cache_failing = False
 
     # --- data -----------------------------------------------------------------------
     def periods(self) -> list[str]:

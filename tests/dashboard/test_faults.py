@@ -123,3 +123,27 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
         for table in ("datasets", "county_values", "facility_points"):
             assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == 0
     assert store.add_facilities("2025-H2", counts, points, source="t", synthetic=False) == 1
+
+
+def test_cache_lost_mid_session_is_skipped(dash_app, client, monkeypatch, caplog):
+    """A shared cache (Redis) that fails: requests compute without it and still answer."""
+    atlas = dash_app.atlas
+
+    class Broken:
+        def get(self, key):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        set = get
+
+    monkeypatch.setattr(atlas, "cache", Broken())
+    with caplog.at_level(logging.WARNING):
+        r = _update(client, "migrant_rate")
+        r2 = _update(client, "left_behind_rate")
+    assert r.status_code == 200 and r2.status_code == 200
+    assert ids.MAP in json.loads(r2.data)["response"]
+    warnings = [rec for rec in caplog.records if "cache unavailable" in rec.getMessage()]
+    assert len(warnings) == 1  # one line per outage, not one per request
+    monkeypatch.undo()
+    with caplog.at_level(logging.WARNING):
+        assert _update(client, "migrant").status_code == 200
+    assert any("cache available again" in rec.getMessage() for rec in caplog.records)
