@@ -99,21 +99,28 @@ def data_csv():
     period = request.args.get("period") or None
     try:
         params = analysis_params(request.args)
-        table = (
-            atlas.export_table(period) if params is None else atlas.analysis_table(params, period)
+        text, synthetic, name = atlas._memo(
+            f"csv:{atlas.resolve_period(period)}:{params}:s{atlas.suppress_k}",
+            lambda: _csv_text(atlas, period, params),
         )
     except (KeyError, ValueError) as exc:
         return jsonify(error=str(exc).strip("'\"")), 404 if isinstance(exc, KeyError) else 400
+    resp = Response(text, mimetype="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
+    return resp
+
+
+def _csv_text(atlas, period: str | None, params) -> tuple[str, bool, str]:
+    """The county table (or an analysis) as CSV text, its synthetic flag and file name."""
     from geodata.ingest import csv_safe_frame  # only when a CSV is asked for
 
+    table = atlas.export_table(period) if params is None else atlas.analysis_table(params, period)
     buf = io.StringIO()
     csv_safe_frame(table).to_csv(buf, index=False, lineterminator="\n")
     synthetic = bool(table["synthetic"].any()) if len(table) else False
     name = f"atlas-{table['period'].iloc[0] if len(table) else 'empty'}.csv"
-    resp = Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8")
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
-    return resp
+    return "\ufeff" + buf.getvalue(), synthetic, name
 
 
 def analysis_params(args) -> AnalysisParams | None:

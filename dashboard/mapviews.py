@@ -120,7 +120,6 @@ class MapViews:
         """The initial map of a view (see ``layout.view_state``): values or the analysis
         of its mode, and its overlays, so that a shared link opens exactly as it was."""
         import contextlib
-        import copy
 
         from dashboard.layout import style_of
 
@@ -129,7 +128,8 @@ class MapViews:
             fig = self.map_figure(*args, state.get("region"), **style_of(state))
         except ValueError:  # unusable breaks in the link: the default classes
             fig = self.map_figure(*args[:2], "quantiles", args[3], state.get("region"))
-        fig = copy.deepcopy(fig)  # the memoised figure is shared; this one gets edited
+        # No copy needed: _memo hands out a fresh object every time (a new computation
+        # or an unpickled cache entry), so editing this one cannot change another's.
         params = self.view_params(state)
         if params is not None:
             # A mode this period cannot run (cluster change without an earlier period)

@@ -228,12 +228,28 @@ class Atlas(MapViews, Overlays):
         )
 
     def mode_table(self, mode, params, indicator, period, lang, scope=None):
-        """(rowData, columnDefs, note) for the table under the map.
+        """(rowData, columnDefs, note) for the table under the map, memoised.
 
         ``scope``: the counties the table may list (a region, a programme); ``None``
         lists the whole country. The analysis itself always runs nationally, so a
         cluster is judged against all its neighbours, including those across a border.
         """
+        import hashlib
+
+        digest = (
+            "all"
+            if scope is None
+            else hashlib.sha1(" ".join(sorted(scope)).encode()).hexdigest()[:12]
+        )
+        key = (
+            f"table:{mode}:{params}:{indicator}:{self.resolve_period(period)}:{lang}:{digest}"
+            f":s{self.suppress_k}"
+        )
+        return self._memo(
+            key, lambda: self._mode_table(mode, params, indicator, period, lang, scope)
+        )
+
+    def _mode_table(self, mode, params, indicator, period, lang, scope=None):
         from dashboard import analysis_views as av
 
         names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
