@@ -2,8 +2,8 @@
 
 Each simulated user repeats what a planner does all day: change indicator, period or
 classification (one value update through Dash's callback endpoint), now and then read
-the county data as CSV, or open the page layout. Users start staggered and think
-0-200 ms between actions. Reported per action: count, errors, p50/p95/p99 latency.
+the county data as CSV, or open the page layout. Users start staggered and wait a
+random think time between actions (``--think``; default 0-200 ms, a stress test). Reported per action: count, errors, p50/p95/p99 latency.
 
 The floor, measured in the same run right after the subject (same server, same number
 of users, same think time), is ``GET /healthz``: the cost of the web server, the WSGI
@@ -66,8 +66,17 @@ def update_body(indicator: str, period: str, scheme: str) -> bytes:
 class User(threading.Thread):
     """One simulated planner with its own keep-alive connection."""
 
-    def __init__(self, base: str, until: float, periods: list[str], floor: bool, seed: int):
+    def __init__(
+        self,
+        base: str,
+        until: float,
+        periods: list[str],
+        floor: bool,
+        seed: int,
+        think: tuple[float, float] = (0.0, 0.2),
+    ):
         super().__init__(daemon=True)
+        self.think = think
         u = urlsplit(base)
         self.host, self.port = u.hostname, u.port
         self.until, self.periods, self.floor = until, periods, floor
@@ -112,7 +121,7 @@ class User(threading.Thread):
                 conn.close()
                 conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
             self.samples.append((action, (time.perf_counter() - t0) * 1000, ok))
-            time.sleep(self.rng.uniform(0, 0.2))
+            time.sleep(self.rng.uniform(*self.think))
         conn.close()
 
 
@@ -123,10 +132,12 @@ def percentile(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q / 100 * (len(s) - 1)))]
 
 
-def run_load(base: str, users: int, seconds: float, floor: bool) -> dict:
+def run_load(
+    base: str, users: int, seconds: float, floor: bool, think: tuple[float, float] = (0.0, 0.2)
+) -> dict:
     periods = json.load(urllib.request.urlopen(base + "/api/v1/meta"))["periods"]
     until = time.time() + seconds
-    crowd = [User(base, until, periods, floor, seed=i) for i in range(users)]
+    crowd = [User(base, until, periods, floor, seed=i, think=think) for i in range(users)]
     for u in crowd:
         u.start()
     for u in crowd:
@@ -193,7 +204,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 def markdown(result: dict) -> str:
     lines = [
-        f"{result['users']} users, {result['seconds']:g} s each phase, "
+        f"{result['users']} users, {result['seconds']:g} s each phase, think time "
+        f"{result['think_s']} s, "
         f"{result['cpus']} CPUs, load before {result['load_before']}",
         "",
         "| Action | Requests | Errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
@@ -222,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--quick", action="store_true", help="20 users, 20 s")
+    ap.add_argument(
+        "--think",
+        default="0,0.2",
+        help="seconds a user waits between actions, min,max (default 0,0.2: a stress test; "
+        "1,3 is closer to a person reading the map)",
+    )
     ap.add_argument("--url", help="an already running server (default: start make serve)")
     ap.add_argument(
         "--data-dir",
@@ -247,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         load_before = round(os.getloadavg()[0], 2)
         run_load(url, min(args.users, 5), 5, floor=False)  # warm the caches
-        subject = run_load(url, args.users, args.seconds, floor=False)
-        floor = run_load(url, args.users, args.seconds, floor=True)
+        think = tuple(float(x) for x in args.think.split(","))
+        subject = run_load(url, args.users, args.seconds, floor=False, think=think)
+        floor = run_load(url, args.users, args.seconds, floor=True, think=think)
     finally:
         if proc is not None:
             stop_server(proc)
@@ -256,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "users": args.users,
         "seconds": args.seconds,
+        "think_s": args.think,
         "cpus": os.cpu_count(),
         "load_before": load_before,
         "subject": subject,
