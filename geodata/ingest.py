@@ -84,6 +84,10 @@ SEVERITIES = ("rejected", "skipped", "warning")
 class ImportFileError(ValueError):
     """The file cannot be read (or the columns cannot be used) at all; one-line message."""
 
+    def __init__(self, message: object = "") -> None:
+        # One line, always: messages quote headers and cells, which may hold line breaks.
+        super().__init__(" ".join(str(message).split()))
+
 
 class MappingError(ImportFileError):
     """A required column is missing from the mapping."""

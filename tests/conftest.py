@@ -14,6 +14,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property-based tests: new random examples on a developer's machine (to find new
+# bugs), the same derandomised examples under CI=true (so a red build is reproducible).
+try:
+    from hypothesis import settings as _hyp
+
+    _hyp.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        _hyp.load_profile("ci")
+except ImportError:  # hypothesis comes with requirements-dev.txt
+    pass
+
 LAYER_CACHE = Path(os.environ.get("ATLAS_TEST_LAYER_CACHE", ROOT / "data" / "cache"))
 
 

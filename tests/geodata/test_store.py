@@ -58,6 +58,7 @@ def test_create_all_idempotent(store):
         "county_values",
         "facility_points",
         "raw_uploads",
+        "programmes",
     }
 
 
