@@ -574,6 +574,7 @@ def _cmd_export(args) -> int:
         "scheme": args.scheme,
         "lang": args.lang,
         "region": args.region,
+        "mode": args.mode,
     }
     try:
         state = export.export_state(atlas, {k: v for k, v in query.items() if v})
@@ -721,6 +722,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=["png", "svg", "pdf"], help="default: from --out")
     p.add_argument("--lang", choices=["zh", "en"])
     p.add_argument("--briefing", action="store_true", help="the multi-page PDF briefing")
+    p.add_argument(
+        "--mode",
+        help="map an analysis instead of the values: lisa, lisa_rate, gistar, cluster_change, "
+        "coverage, 2sfca, mclp",
+    )
     p.add_argument(
         "--all-provinces", action="store_true", help="one file per province into --out DIR"
     )

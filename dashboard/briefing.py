@@ -437,8 +437,13 @@ def _region_counts(z: list[int], codes: list[str], region_codes: set[str] | None
 def map_sheet(
     atlas, state: dict, geo, *, today: dt.date, page: tuple[int, int] | None = None
 ) -> dict:
-    """The map of a view on one A4 landscape sheet (plotly dict, geometry embedded)."""
+    """The map of a view on one A4 landscape sheet (plotly dict, geometry embedded).
+
+    A view in an analysis mode (``mode=gistar``...) prints that analysis, as the
+    explorer shows it: a file must show what the user was looking at."""
     lang = state["lang"]
+    if (state.get("mode") or "values") != "values":
+        return _analysis_sheet(atlas, state, geo, today=today, page=page)
     mv = atlas.map_values(
         state["indicator"],
         state["period"],
@@ -459,6 +464,49 @@ def map_sheet(
         text,
         lang,
         page,
+    )
+
+
+def _analysis_sheet(
+    atlas, state: dict, geo, *, today: dt.date, page: tuple[int, int] | None = None
+) -> dict:
+    """The map sheet of an analysis mode: its categories (or, for 2SFCA, its classes)."""
+    from dashboard.components.controls import MODES
+    from dashboard.figures import legend_labels, pick_colours
+    from geodata import analysis
+    from geodata.classify import classify
+
+    lang, zh = state["lang"], state["lang"] == "zh"
+    params = atlas.view_params(state)
+    result = atlas.analysis(params, state["period"])  # errors name the problem (400)
+    info = atlas.region_info(state.get("region"))
+    mine = None if info["level"] == "nation" else set(info["codes"])
+    if params.method == "2sfca":
+        v = analysis.value_result(params, result).reindex(geo.codes)
+        cls = classify(v.to_numpy(), state.get("scheme") or "quantiles", 5)
+        classes, colours = cls.classes.tolist(), pick_colours(max(cls.k, 1), "Blues")
+        ticks = legend_labels(cls, t("no_data", lang), 2)
+        heading = "可达性（两步移动搜索法）" if zh else "Access (2SFCA)"
+    else:
+        cats = analysis.categories(params, result, lang)
+        classes, colours, labels = cats.classes.tolist(), cats.colours, list(cats.labels)
+        missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
+        ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
+            f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
+        ]
+        heading = cats.title
+    mode_name = next(z if zh else e for v, z, e in MODES if v == params.method)
+    text = sheet_text(atlas, state, today=today)
+    title = f"{mode_name}：{text.title}" if zh else f"{mode_name}: {text.title}"
+    subtitle = atlas._subtitle(params, state["period"], lang) + (
+        "；在全国所有县中计算。" if zh else "; computed over all counties of China."
+    )
+    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
+    legend = f"<b>{heading}</b><br>{state['period']}<br>" + (
+        "括号内为县级单位数" if zh else "(n) = county units"
+    )
+    return _map_spec(
+        atlas, geo, state.get("region"), classes, colours, ticks, legend, page_text, lang, page
     )
 
 

@@ -568,6 +568,15 @@ def export_state(atlas, args) -> dict:
             atlas.region_info(region)
         except KeyError:
             raise BadParameter("region", f"unknown region {region!r}") from None
+    from dashboard.components.controls import MODES
+    from dashboard.layout import _analysis_params
+
+    mode = get("mode") or "values"
+    if mode not in {m[0] for m in MODES}:
+        raise BadParameter("mode", f"use one of {', '.join(m[0] for m in MODES)}")
+    analysis = _analysis_params(
+        {k: get(k) for k in ("perm", "seed", "radius", "k", "fdr") if get(k)}
+    )
     return {
         "indicator": indicator,
         "period": period,
@@ -577,12 +586,15 @@ def export_state(atlas, args) -> dict:
         "breaks": breaks,
         "lang": lang,
         "region": region,
+        "mode": mode,
+        **(analysis if mode != "values" else {}),
     }
 
 
 def state_key(state: dict) -> str:
     """A normalised, order-independent key of an export state (for caches)."""
-    keys = ("indicator", "period", "scheme", "palette", "pooled", "breaks", "lang", "region")
+    keys = ("indicator", "period", "scheme", "palette", "pooled", "breaks", "lang", "region",
+            "mode", "perm", "seed", "fdr", "radius", "k")  # fmt: skip
     return "|".join(f"{k}={state.get(k) or ''}" for k in keys)
 
 

@@ -342,3 +342,18 @@ def test_cli_bad_arguments_exit_2(cli_data, tmp_path, args):
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [("gistar", ("Getis-Ord Gi*", "Hot spots")), ("2sfca", ("2SFCA",)), ("coverage", ("Need",))],
+)
+def test_map_export_follows_the_analysis_mode(xclient, mode, words):
+    """A user looking at a hot-spot map exports the hot-spot map, not the values."""
+    from pypdf import PdfReader
+
+    r = xclient.get(f"/export/map.pdf?lang=en&indicator=left_behind_rate&mode={mode}&perm=99")
+    assert r.status_code == 200, r.get_data()[:200]
+    text = _plain(PdfReader(io.BytesIO(r.get_data())).pages[0].extract_text())
+    assert all(_plain(w) in text for w in words), text[:400]
+    assert xclient.get("/export/map.png?mode=bogus").json["parameter"] == "mode"
