@@ -81,10 +81,12 @@ lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup
+# bench_pageload drives Debian's chromium through Playwright (hence setup-test).
+bench: setup-test
 	$(PY) app.py prepare
 	$(PY) -m bench.bench_startup --markdown
 	$(PY) -m bench.bench_export --markdown
+	$(PY) -m bench.bench_pageload --markdown
 	@if [ -f bench/bench_analysis.py ]; then $(PY) bench/bench_analysis.py; fi
 
 clean:
