@@ -94,6 +94,7 @@ def create_app(settings=None, *, prepare: bool = True):
         "text/javascript",
     ]
     server.config["COMPRESS_MIN_SIZE"] = 500
+    deploy.compress_static_once(server)
     Compress(server)  # Dash(compress=True) does the same; configured here explicitly
     server.config["ATLAS_BACKENDS"] = {"cache": backends.cache, "jobs": backends.jobs}
     cache_config = {**backends.cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout}

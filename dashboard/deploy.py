@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -169,3 +170,47 @@ def default_workers(cpus: int | None = None) -> int:
     """Gunicorn workers when ``WEB_CONCURRENCY`` is unset: 2 x CPUs + 1, at most 8."""
     cpus = cpus or os.cpu_count() or 1
     return min(2 * cpus + 1, MAX_DEFAULT_WORKERS)
+
+
+class StaticCompressionCache:
+    """Flask-Compress cache that keeps compressed bytes of static files only.
+
+    Dash's bundles (plotly.min.js is 4.6 MB) were compressed again on every request,
+    about 200 ms each; static files never change within a process, so each is compressed
+    once per encoding. Everything else (callbacks, layouts, API) is never cached here:
+    its key is ``None`` and ``get`` always misses.
+    """
+
+    PREFIXES = ("/_dash-component-suites/", "/assets/")
+
+    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+        self._data: dict[str, bytes] = {}
+        self._size = 0
+        self._max = max_bytes
+        self._lock = threading.Lock()
+
+    @classmethod
+    def key(cls, request) -> str | None:
+        if request.method == "GET" and request.path.startswith(cls.PREFIXES):
+            return request.full_path
+        return None
+
+    def get(self, key: str):
+        if key.endswith(";None"):
+            return None
+        return self._data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if key.endswith(";None") or key in self._data:
+            return
+        with self._lock:
+            if self._size + len(value) <= self._max:
+                self._data[key] = value
+                self._size += len(value)
+
+
+def compress_static_once(server) -> None:
+    """Configure Flask-Compress (before ``Compress(server)``) to reuse static bytes."""
+    cache = StaticCompressionCache()
+    server.config["COMPRESS_CACHE_BACKEND"] = lambda: cache
+    server.config["COMPRESS_CACHE_KEY"] = StaticCompressionCache.key

@@ -112,8 +112,8 @@ def programme_card(atlas: Atlas, state: dict) -> html.Section:
                         className="programme-buttons",
                     ),
                     html.Div(id=ids.PROG_PREVIEW, className="definition", role="status"),
-                    dcc.Store(id=ids.PROG_DRAFT_CODES, data=None),
-                    dcc.Store(id=ids.PROG_CSRF, data=_csrf()),
+                    dcc.Store(id=ids.PROG_DRAFT_CODES, data=[]),
+                    dcc.Store(id=ids.PROG_CSRF, data=_csrf() or ""),
                     html.Div(
                         [
                             dcc.Input(

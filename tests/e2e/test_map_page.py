@@ -90,7 +90,12 @@ def test_drill_into_a_province_and_back(page, live_server):
     box = page.locator("#map .main-svg").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.50, box["y"] + box["height"] * 0.62)
     page.wait_for_function("location.search.includes('region=')", timeout=20_000)
-    page.wait_for_timeout(1000)
+    # The zoom arrives with the map's patch, alongside other callbacks: wait for it.
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#map .js-plotly-plot').layout.geo"
+        ".lonaxis.range; return r[1] - r[0] < 30; })()",
+        timeout=20_000,
+    )
     crumbs = page.inner_text("#breadcrumb")
     assert "全国" in crumbs and ("省" in crumbs or "自治区" in crumbs or "市" in crumbs)
     ranges = page.evaluate(
@@ -101,7 +106,11 @@ def test_drill_into_a_province_and_back(page, live_server):
     url = page.evaluate("location.href")
     page.locator("#breadcrumb button").first.click()
     page.wait_for_function("!location.search.includes('region=')", timeout=20_000)
-    page.wait_for_timeout(800)
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#map .js-plotly-plot').layout.geo"
+        ".lonaxis.range; return r[1] - r[0] > 50; })()",
+        timeout=20_000,
+    )
     ranges = page.evaluate(
         "() => document.querySelector('#map .js-plotly-plot').layout.geo.lonaxis.range"
     )
@@ -127,6 +136,11 @@ def test_table_csv_download_is_labelled_synthetic(page, live_server):
 def test_lasso_on_scatter_highlights_map_and_strip(page, live_server):
     page.goto(live_server + "/")
     wait_for_map(page)
+    # The charts fill once the map has painted (they used to delay it).
+    page.wait_for_function(
+        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
+        timeout=30_000,
+    )
     area = page.locator("#need-coverage .nsewdrag").first
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
