@@ -87,6 +87,7 @@ bench: setup-test
 	$(PY) -m bench.bench_startup --markdown
 	$(PY) -m bench.bench_export --markdown
 	$(PY) -m bench.bench_pageload --markdown
+	$(PY) -m bench.bench_load --think 1,3 --markdown
 	@if [ -f bench/bench_analysis.py ]; then $(PY) bench/bench_analysis.py; fi
 
 clean:
