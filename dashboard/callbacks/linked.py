@@ -22,18 +22,14 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.BREAKS, "value"),
         Input(ids.PROGRAMME, "value"),
         Input(ids.PFILTER, "value"),
-        Input(ids.CHARTS_READY, "data"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def charts(
-        indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, ready,
-        lang,
-    ):  # fmt: skip
+        indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, lang
+    ):
         from dashboard.callbacks.map import style_options
 
-        if not ready:  # the map has not painted yet: it goes first
-            return no_update, no_update
         style = style_options(palette, pooled, breaks if scheme == "user" else None)
         scope = atlas.scope_codes(region, prog, bool(only)) if only else None
         try:
@@ -42,19 +38,6 @@ def register(app, atlas: Atlas) -> None:
             )
         except ValueError:  # bad user breaks: the map callback reports it
             return no_update, no_update
-
-    # Once the map's counties are in the page, let the charts fill (and stop polling).
-    app.clientside_callback(
-        """function(n) {
-            var drawn = document.querySelectorAll('#map path.choroplethlocation').length;
-            if (drawn > 500 || n > 60) { return [true, true]; }
-            return [window.dash_clientside.no_update, false];
-        }""",
-        Output(ids.CHARTS_READY, "data"),
-        Output(ids.CHARTS_POLL, "disabled"),
-        Input(ids.CHARTS_POLL, "n_intervals"),
-        prevent_initial_call=True,
-    )
 
     @app.callback(
         Output(ids.SELECTION, "data"),

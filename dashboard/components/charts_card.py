@@ -7,32 +7,28 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.services import Atlas
 
-#: Milliseconds between checks whether the map has painted (see ``callbacks.linked``).
-POLL_MS = 300
-
-
-def placeholder(height: int) -> dict:
-    """An empty chart of the final size, so the page does not jump when it fills."""
-    return {
-        "data": [],
-        "layout": {
-            "height": height,
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "paper_bgcolor": "white",
-            "plot_bgcolor": "#fafafa",
-            "margin": {"l": 10, "r": 10, "t": 34, "b": 30},
-        },
-    }
-
 
 def charts_card(atlas: Atlas, state: dict) -> html.Section:
-    """The two linked charts, empty at first: they are filled once the map has painted.
-
-    Drawing them (about 1 s of the browser's main thread) before the map delayed the map
-    by as much (bench/bench_pageload.py), and they sit below the map anyway.
-    """
     zh = state["lang"] == "zh"
+    from dashboard.layout import style_of
+
+    args = (
+        state["indicator"],
+        state["period"],
+        state["scheme"],
+        state["lang"],
+        state.get("region"),
+        None,
+    )
+    scope = (
+        atlas.scope_codes(state.get("region"), state.get("programme"), True)
+        if state.get("pfilter")
+        else None
+    )
+    try:
+        dist, scatter = atlas.linked_figures(*args, scope=scope, **style_of(state))
+    except ValueError:  # unusable breaks in the link: the default classes
+        dist, scatter = atlas.linked_figures(*args[:2], "quantiles", *args[3:], scope=scope)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     hint = (
         "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。"
@@ -43,16 +39,10 @@ def charts_card(atlas: Atlas, state: dict) -> html.Section:
     return html.Section(
         [
             html.P(hint, className="charts-hint"),
-            dcc.Store(id=ids.CHARTS_READY, data=False),
-            dcc.Interval(id=ids.CHARTS_POLL, interval=POLL_MS, max_intervals=200),
             html.Div(
                 [
-                    dcc.Graph(
-                        id=ids.DIST, figure=placeholder(220), config=config, className="chart"
-                    ),
-                    dcc.Graph(
-                        id=ids.SCATTER, figure=placeholder(300), config=config, className="chart"
-                    ),
+                    dcc.Graph(id=ids.DIST, figure=dist, config=config, className="chart"),
+                    dcc.Graph(id=ids.SCATTER, figure=scatter, config=config, className="chart"),
                 ],
                 className="charts-grid",
             ),

@@ -25,9 +25,17 @@ def run_mode(page, mode: str) -> str:
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    page.wait_for_function(
-        "document.getElementById('analysis-result').innerText.match(/完成|无法/)", timeout=120_000
-    )
+    try:
+        page.wait_for_function(
+            "document.getElementById('analysis-result').innerText.match(/完成|无法/)",
+            timeout=120_000,
+        )
+    except PlaywrightTimeout:
+        shot(page, f"mode-{mode}-timeout")
+        raise AssertionError(
+            f"no result: status {page.inner_text('#analysis-status')!r}, mode "
+            f"{page.inner_text('#map-mode')!r}"
+        ) from None
     page.wait_for_timeout(500)
     return page.inner_text("#analysis-result")
 
