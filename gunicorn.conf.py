@@ -17,7 +17,7 @@ import gc
 import logging
 import os
 
-from dashboard.deploy import default_workers
+from dashboard.deploy import after_fork_in_child, default_workers
 from dashboard.settings import Settings
 
 _settings = Settings.from_env()
@@ -57,3 +57,8 @@ def when_ready(server):
     except Exception as exc:  # warming is best effort; workers do it themselves then
         logging.getLogger("atlas").warning("warm-up before forking failed: %s", exc)
     gc.freeze()  # the workers' garbage collector leaves the shared pages alone
+
+
+def post_fork(server, worker):
+    """A preloaded worker drops the database and Celery connections of the master."""
+    after_fork_in_child()

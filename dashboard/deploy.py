@@ -85,6 +85,10 @@ def make_celery(url: str):
         worker_send_task_events=False,
         result_expires=24 * 3600,
     )
+    from celery.signals import worker_process_init
+
+    # Celery's prefork children drop the connections they inherited.
+    worker_process_init.connect(lambda **_: after_fork_in_child(), weak=False)
     return app
 
 
@@ -143,7 +147,15 @@ def _after_fork_in_child() -> None:
         log.debug("after-fork clean-up failed", exc_info=True)
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+def after_fork_in_child() -> None:
+    """Called by gunicorn's ``post_fork`` and Celery's ``worker_process_init`` only.
+
+    Not registered with ``os.register_at_fork``: that also ran in every Dash diskcache
+    job process, and a job forked while another request thread was inside the pool
+    stalled for good (the siting browser test after two other analyses). Those job
+    processes only read, and ran without the hook before.
+    """
+    _after_fork_in_child()
 
 
 def fork_safe(engine=None, celery_app=None) -> None:
