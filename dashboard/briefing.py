@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, t
+from dashboard.services import style_of
 from geodata import indicators, periods
 
 #: DejaVu Sans first for Latin letters and digits: chromium's PDF writer embeds Noto Sans
@@ -86,18 +87,6 @@ def region_name(atlas, region: str | None, lang: str) -> str:
     from geodata.codes import region_english_name
 
     return region_english_name(info["code"], info["name_zh"])
-
-
-def style_of(state: dict) -> dict:
-    """Map style options of a view (as ``dashboard.layout.style_of``, without Dash)."""
-    out: dict = {}
-    if state.get("palette"):
-        out["palette"] = state["palette"]
-    if state.get("pooled"):
-        out["pooled"] = True
-    if state.get("breaks") and state.get("scheme") == "user":
-        out["breaks"] = state["breaks"]
-    return out
 
 
 def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:

@@ -231,15 +231,3 @@ def language_link(state: dict) -> html.Nav:
     return html.Nav(
         [current, html.Span(" | "), other], className="lang-switch", **{"aria-label": "language"}
     )
-
-
-def style_of(state: dict) -> dict:
-    """The map style options a view asks for (see ``callbacks.map.style_options``)."""
-    out: dict = {}
-    if state.get("palette"):
-        out["palette"] = state["palette"]
-    if state.get("pooled"):
-        out["pooled"] = True
-    if state.get("breaks") and state.get("scheme") == "user":
-        out["breaks"] = state["breaks"]
-    return out

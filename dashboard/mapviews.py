@@ -121,7 +121,7 @@ class MapViews:
         of its mode, and its overlays, so that a shared link opens exactly as it was."""
         import contextlib
 
-        from dashboard.layout import style_of
+        from dashboard.services import style_of
 
         args = (state["indicator"], state["period"], state["scheme"], state["lang"])
         try:

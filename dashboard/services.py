@@ -702,6 +702,21 @@ class Atlas(MapViews, Overlays):
         }
 
 
+def style_of(state: dict) -> dict:
+    """The map style options a view asks for (palette, pooled breaks, user breaks).
+
+    Dash-free so that the explorer, the exports and the briefing read a view alike.
+    """
+    out: dict = {}
+    if state.get("palette"):
+        out["palette"] = state["palette"]
+    if state.get("pooled"):
+        out["pooled"] = True
+    if state.get("breaks") and state.get("scheme") == "user":
+        out["breaks"] = state["breaks"]
+    return out
+
+
 def parse_breaks(text: str | None) -> list[float] | None:
     """User-set class breaks from ``"100, 500，1000"`` (ASCII or full-width commas).
 

@@ -10,7 +10,7 @@ from dashboard.services import Atlas
 
 def charts_card(atlas: Atlas, state: dict) -> html.Section:
     zh = state["lang"] == "zh"
-    from dashboard.layout import style_of
+    from dashboard.services import style_of
 
     args = (
         state["indicator"],
