@@ -357,10 +357,10 @@ class MapViews:
         ``scope`` (a programme used as a filter, cut to the region) replaces the region's
         counties. Returns plain figure dicts, memoised (the page layout asks for them on
         every load)."""
-        import hashlib
+        from dashboard.services import codes_key
 
         def digest(codes) -> str:
-            return hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:12] if codes else ""
+            return codes_key(codes) if codes else ""
 
         key = (
             f"linked:{indicator}:{self.resolve_period(period)}:{scheme}:{lang}:{region or ''}:"

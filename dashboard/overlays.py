@@ -6,8 +6,6 @@ positions (``figures.TRACE``), so switching a layer on or off sends only that la
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
@@ -102,7 +100,9 @@ class Overlays:
 
     def outline(self, codes: list[str] | tuple[str, ...]) -> tuple[list, list]:
         """The outline of a county set (memoised per set; shapes never change)."""
-        key = hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:16]
+        from dashboard.services import codes_key
+
+        key = codes_key(codes)
 
         def compute():
             web = self.layers.counties_web

@@ -234,13 +234,7 @@ class Atlas(MapViews, Overlays):
         lists the whole country. The analysis itself always runs nationally, so a
         cluster is judged against all its neighbours, including those across a border.
         """
-        import hashlib
-
-        digest = (
-            "all"
-            if scope is None
-            else hashlib.sha1(" ".join(sorted(scope)).encode()).hexdigest()[:12]
-        )
+        digest = "all" if scope is None else codes_key(scope)
         key = (
             f"table:{mode}:{params}:{indicator}:{self.resolve_period(period)}:{lang}:{digest}"
             f":s{self.suppress_k}"
@@ -700,6 +694,13 @@ class Atlas(MapViews, Overlays):
                 "counties": len(self.layers.counties_full),
             },
         }
+
+
+def codes_key(codes) -> str:
+    """A short, order-independent cache-key part for a set of county codes."""
+    import hashlib
+
+    return hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:16]
 
 
 def style_of(state: dict) -> dict:
