@@ -82,6 +82,9 @@ def create_app(settings=None, *, prepare: bool = True):
         background_callback_manager=backends.manager,
         on_error=_callback_error,
     )
+    from dashboard.deferred import defer_bundles
+
+    defer_bundles(app)  # the table's grid bundle loads after the map has painted
     server = app.server
     server.config["SECRET_KEY"] = _secret_key(settings)
     server.config["MAX_CONTENT_LENGTH"] = 60 * 1024 * 1024

@@ -88,3 +88,6 @@ BRIEFING_MAP = "briefing-map"
 ERROR_BANNER = "error-banner"
 UNAVAILABLE = "unavailable"
 UNAVAILABLE_RETRY = "unavailable-retry"
+# --- first paint: what waits until the map has painted (see dashboard.deferred) ---
+PAINTED = "map-painted"
+TABLE_SLOT = "table-slot"

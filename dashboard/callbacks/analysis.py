@@ -11,6 +11,22 @@ from dashboard.services import Atlas
 
 
 def register(app, atlas: Atlas) -> None:
+    from dashboard.callbacks.map import VIEW_CONTROLS, url_state
+    from dashboard.components.table_card import table_grid
+
+    @app.callback(
+        Output(ids.TABLE_SLOT, "children"),
+        Output(ids.TABLE_CSV, "disabled"),
+        Input(ids.PAINTED, "data"),
+        *(State(*c) for c in VIEW_CONTROLS),
+        prevent_initial_call=True,
+    )
+    def fill_table(painted, *values):
+        """The grid, once the map has painted (``dashboard.deferred``), for the view now."""
+        if not painted:
+            return no_update, no_update
+        return table_grid(atlas, url_state(*values)), False
+
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),
         Output(ids.ANALYSIS_NOTE, "children"),

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.services import Atlas
 
 
 def register(app, atlas: Atlas) -> None:
+    # Resolves once the map's counties are in the page and the deferred bundles have
+    # loaded (assets/atlas.js, dashboard.deferred); fires once, when the page loads.
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="afterPaint"),
+        Output(ids.PAINTED, "data"),
+        Input(ids.PAINTED, "id"),
+    )
+
     @app.callback(
         Output(ids.DIST, "figure"),
         Output(ids.SCATTER, "figure"),
@@ -22,14 +30,18 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.BREAKS, "value"),
         Input(ids.PROGRAMME, "value"),
         Input(ids.PFILTER, "value"),
+        Input(ids.PAINTED, "data"),
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
     def charts(
-        indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, lang
-    ):
+        indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, painted,
+        lang,
+    ):  # fmt: skip
         from dashboard.callbacks.map import style_options
 
+        if not painted:  # the map goes first
+            return no_update, no_update
         style = style_options(palette, pooled, breaks if scheme == "user" else None)
         scope = atlas.scope_codes(region, prog, bool(only)) if only else None
         try:

@@ -65,24 +65,8 @@ def register(app, atlas: Atlas) -> None:
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.LANG_OTHER, "href"),
-        Input(ids.INDICATOR, "value"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.SCHEME, "value"),
-        Input(ids.REGION, "data"),
-        Input(ids.SELECTED, "data"),
-        Input(ids.PALETTE, "value"),
-        Input(ids.POOLED, "value"),
-        Input(ids.BREAKS, "value"),
-        Input(ids.MODE, "value"),
-        Input(ids.PERMUTATIONS, "value"),
-        Input(ids.SEED, "value"),
-        Input(ids.FDR, "value"),
-        Input(ids.RADIUS, "value"),
-        Input(ids.K, "value"),
-        Input(ids.LAYERS, "value"),
-        Input(ids.PROGRAMME, "value"),
-        Input(ids.PFILTER, "value"),
-        State(ids.LANG, "data"),
+        *(Input(*c) for c in VIEW_CONTROLS[:-1]),
+        State(*VIEW_CONTROLS[-1]),
         prevent_initial_call=True,
     )
     def sync_url(*values):
@@ -163,6 +147,29 @@ def register(app, atlas: Atlas) -> None:
     def download_table(n_clicks):
         # The grid exports what it shows (sorted and filtered) as CSV in the browser.
         return bool(n_clicks)
+
+
+#: The controls that make up a view, in the order :func:`url_state` takes them.
+VIEW_CONTROLS: tuple[tuple[str, str], ...] = (
+    (ids.INDICATOR, "value"),
+    (ids.PERIOD, "value"),
+    (ids.SCHEME, "value"),
+    (ids.REGION, "data"),
+    (ids.SELECTED, "data"),
+    (ids.PALETTE, "value"),
+    (ids.POOLED, "value"),
+    (ids.BREAKS, "value"),
+    (ids.MODE, "value"),
+    (ids.PERMUTATIONS, "value"),
+    (ids.SEED, "value"),
+    (ids.FDR, "value"),
+    (ids.RADIUS, "value"),
+    (ids.K, "value"),
+    (ids.LAYERS, "value"),
+    (ids.PROGRAMME, "value"),
+    (ids.PFILTER, "value"),
+    (ids.LANG, "data"),
+)
 
 
 def url_state(

@@ -8,27 +8,29 @@ from dashboard import ids
 from dashboard.services import Atlas
 
 
-def charts_card(atlas: Atlas, state: dict) -> html.Section:
-    zh = state["lang"] == "zh"
-    from dashboard.services import style_of
+def placeholder(height: int) -> dict:
+    """An empty chart of the final size, so the page does not jump when it fills."""
+    return {
+        "data": [],
+        "layout": {
+            "height": height,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "#fafafa",
+            "margin": {"l": 10, "r": 10, "t": 34, "b": 30},
+        },
+    }
 
-    args = (
-        state["indicator"],
-        state["period"],
-        state["scheme"],
-        state["lang"],
-        state.get("region"),
-        None,
-    )
-    scope = (
-        atlas.scope_codes(state.get("region"), state.get("programme"), True)
-        if state.get("pfilter")
-        else None
-    )
-    try:
-        dist, scatter = atlas.linked_figures(*args, scope=scope, **style_of(state))
-    except ValueError:  # unusable breaks in the link: the default classes
-        dist, scatter = atlas.linked_figures(*args[:2], "quantiles", *args[3:], scope=scope)
+
+def charts_card(atlas: Atlas, state: dict) -> html.Section:
+    """The two linked charts, empty at first: they fill once the map has painted.
+
+    Drawing them first (about 0.9 s of the browser's main thread) held the map back by
+    as much (``dashboard.deferred``, bench/bench_pageload.py); they sit below it anyway.
+    """
+    zh = state["lang"] == "zh"
+    dist, scatter = placeholder(220), placeholder(300)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     hint = (
         "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。"

@@ -1,0 +1,163 @@
+"""First paint (dashboard.deferred): the map first; the charts, the grid and its bundle after."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from dashboard import ids
+from dashboard.deferred import META_NAME, split_scripts
+from tests.dashboard.test_map_callbacks import call
+
+#: Control values of a default view, in ``callbacks.map.VIEW_CONTROLS`` order.
+VIEW = {
+    ids.INDICATOR: "left_behind",
+    ids.PERIOD: "2026-H1",
+    ids.SCHEME: "quantiles",
+    ids.REGION: "",
+    ids.SELECTED: "",
+    ids.PALETTE: "auto",
+    ids.POOLED: [],
+    ids.BREAKS: "",
+    ids.MODE: "values",
+    ids.PERMUTATIONS: 999,
+    ids.SEED: 20251123,
+    ids.FDR: [],
+    ids.RADIUS: 10,
+    ids.K: 20,
+    ids.LAYERS: [],
+    ids.PROGRAMME: None,
+    ids.PFILTER: [],
+    ids.LANG: "zh",
+}
+
+
+def test_split_scripts_keeps_order_and_other_bundles():
+    tags = "\n".join(
+        f'<script src="{u}"></script>'
+        for u in (
+            "/_dash-component-suites/dash/deps/react.js",
+            "/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35m1.min.js",
+            "/assets/atlas.js?m=1",
+            "/_dash-component-suites/dash_ag_grid_extra/x.js",
+        )
+    )
+    kept, later = split_scripts(tags)
+    assert later == ["/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35m1.min.js"]
+    assert re.findall(r'src="([^"]+)"', kept) == [
+        "/_dash-component-suites/dash/deps/react.js",
+        "/assets/atlas.js?m=1",
+        "/_dash-component-suites/dash_ag_grid_extra/x.js",  # another package, kept
+    ]
+    assert split_scripts("") == ("", [])
+
+
+def test_index_page_names_the_grid_bundle_instead_of_loading_it(client):
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and not any("dash_ag_grid" in s for s in scripts)
+    assert any(s.startswith("/assets/atlas.js") for s in scripts)  # the loader
+    meta = re.search(rf'<meta name="{META_NAME}" content="([^"]*)">', page)
+    assert meta, "the deferred bundles are named for the loader"
+    (url,) = meta.group(1).split()
+    assert "/dash_ag_grid/" in url
+    bundle = client.get(url)
+    assert bundle.status_code == 200 and len(bundle.data) > 500_000  # the real bundle
+
+
+def _layout_nodes(client):
+    def walk(node):
+        if isinstance(node, dict):
+            if "type" in node and "props" in node:
+                yield node
+            for v in node.values():
+                yield from walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from walk(v)
+
+    return list(walk(client.get("/_dash-layout").get_json()))
+
+
+def test_first_page_has_no_grid_and_empty_charts(client):
+    nodes = _layout_nodes(client)
+    assert not [n for n in nodes if n["namespace"] == "dash_ag_grid"]
+    by_id = {n["props"].get("id"): n for n in nodes if isinstance(n["props"].get("id"), str)}
+    assert by_id[ids.PAINTED]["props"]["data"] is False
+    assert ids.TABLE_SLOT in by_id
+    for chart in (ids.DIST, ids.SCATTER):
+        assert by_id[chart]["props"]["figure"]["data"] == []
+
+
+def fill_table(client, painted=True, **view):
+    values = {**VIEW, **view}
+    return call(
+        client,
+        [(ids.TABLE_SLOT, "children"), (ids.TABLE_CSV, "disabled")],
+        [(ids.PAINTED, "data", painted)],
+        [(i, p, values[i]) for i, p in _controls()],
+    )
+
+
+def _controls():
+    from dashboard.callbacks.map import VIEW_CONTROLS
+
+    return VIEW_CONTROLS
+
+
+def test_table_fills_after_paint_for_the_view(client, dash_app):
+    early = fill_table(client, painted=False)  # not before the map has painted
+    assert early.status_code == 204 or not json.loads(early.data)["response"]
+    r = fill_table(client)
+    assert r.status_code == 200
+    grid = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]
+    assert grid["namespace"] == "dash_ag_grid" and grid["props"]["id"] == ids.ANALYSIS_TABLE
+    assert json.loads(r.data)["response"][ids.TABLE_CSV]["disabled"] is False
+    rows = grid["props"]["rowData"]
+    assert len(rows) == 50
+    # The view's region: every row in Sichuan (51).
+    r = fill_table(client, **{ids.REGION: "510000"})
+    rows = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]["props"]["rowData"]
+    assert rows and all(str(row["code"]).startswith("51") for row in rows)
+    assert json.dumps(rows, ensure_ascii=False).count("省") >= len(rows)
+
+
+def test_table_of_an_analysis_link_is_the_analysis(client, dash_app):
+    r = fill_table(client, **{ids.MODE: "lisa", ids.PERMUTATIONS: 99})
+    grid = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]
+    fields = [c.get("field") for c in grid["props"]["columnDefs"]]
+    plain = json.loads(fill_table(client).data)["response"][ids.TABLE_SLOT]["children"]
+    assert fields != [c.get("field") for c in plain["props"]["columnDefs"]]
+
+
+def test_charts_wait_for_the_painted_map(client, dash_app):
+    outputs = [(ids.DIST, "figure"), (ids.SCATTER, "figure")]
+    inputs = [
+        (ids.INDICATOR, "value", "left_behind"),
+        (ids.PERIOD, "value", "2026-H1"),
+        (ids.SCHEME, "value", "quantiles"),
+        (ids.REGION, "data", ""),
+        (ids.SELECTION, "data", []),
+        (ids.PALETTE, "value", "auto"),
+        (ids.POOLED, "value", []),
+        (ids.BREAKS, "value", ""),
+        (ids.PROGRAMME, "value", None),
+        (ids.PFILTER, "value", []),
+    ]
+
+    def charts(painted):
+        return call(
+            client,
+            outputs,
+            [*inputs, (ids.PAINTED, "data", painted)],
+            [(ids.LANG, "data", "zh")],
+            changed=f"{ids.PAINTED}.data",
+        )
+
+    early = charts(False)
+    assert early.status_code == 204 or not json.loads(early.data)["response"]
+    r = charts(True)
+    assert r.status_code == 200
+    out = json.loads(r.data)["response"]
+    assert len(out[ids.DIST]["figure"]["data"]) > 0
+    assert len(out[ids.SCATTER]["figure"]["data"]) > 0
