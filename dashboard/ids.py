@@ -91,3 +91,4 @@ UNAVAILABLE_RETRY = "unavailable-retry"
 # --- first paint: what waits until the map has painted (see dashboard.deferred) ---
 PAINTED = "map-painted"
 TABLE_SLOT = "table-slot"
+TABLE_DATA = "table-data"

@@ -137,8 +137,7 @@ def celery_worker(redis_settings, web_apps, tmp_path_factory):
 ANALYSIS_OUTPUTS = [
     (ids.MAP, "figure"),
     (ids.ANALYSIS_NOTE, "children"),
-    (ids.ANALYSIS_TABLE, "rowData"),
-    (ids.ANALYSIS_TABLE, "columnDefs"),
+    (ids.TABLE_DATA, "data"),
     (ids.ANALYSIS_RESULT, "children"),
 ]
 
@@ -198,7 +197,7 @@ def test_background_analysis_runs_in_a_celery_worker(web_apps, celery_worker):
     assert "Done" in out[ids.ANALYSIS_RESULT]["children"], out[ids.ANALYSIS_RESULT]
     figure = out[ids.MAP]["figure"]  # the Patch, as JSON, survived the trip
     assert figure.get("__dash_patch_update") and figure["operations"], str(figure)[:300]
-    assert len(out[ids.ANALYSIS_TABLE]["rowData"]) >= 5
+    assert len(out[ids.TABLE_DATA]["data"]["rows"]) >= 5
     log = celery_worker[1].read_text()
     assert "succeeded" in log and "background_callback_" in log, log[-3000:]
 

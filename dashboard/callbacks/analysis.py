@@ -11,27 +11,37 @@ from dashboard.services import Atlas
 
 
 def register(app, atlas: Atlas) -> None:
-    from dashboard.callbacks.map import VIEW_CONTROLS, url_state
-    from dashboard.components.table_card import table_grid
+    from dashboard.components.table_card import pack, table_grid
 
     @app.callback(
         Output(ids.TABLE_SLOT, "children"),
         Output(ids.TABLE_CSV, "disabled"),
         Input(ids.PAINTED, "data"),
-        *(State(*c) for c in VIEW_CONTROLS),
         prevent_initial_call=True,
     )
-    def fill_table(painted, *values):
-        """The grid, once the map has painted (``dashboard.deferred``), for the view now."""
+    def fill_table(painted):
+        """The grid, once the map has painted and its bundle is loaded (dashboard.deferred)."""
         if not painted:
             return no_update, no_update
-        return table_grid(atlas, url_state(*values)), False
+        return table_grid(), False
+
+    # The grid shows the table Store: when the Store changes and when the grid mounts.
+    app.clientside_callback(
+        """function(data, _mounted) {
+            if (!data) { throw window.dash_clientside.PreventUpdate; }
+            return [data.rows, data.defs, data.csv];
+        }""",
+        Output(ids.ANALYSIS_TABLE, "rowData"),
+        Output(ids.ANALYSIS_TABLE, "columnDefs"),
+        Output(ids.ANALYSIS_TABLE, "csvExportParams"),
+        Input(ids.TABLE_DATA, "data"),
+        Input(ids.ANALYSIS_TABLE, "id"),
+    )
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),
         Output(ids.ANALYSIS_NOTE, "children"),
-        Output(ids.ANALYSIS_TABLE, "rowData"),
-        Output(ids.ANALYSIS_TABLE, "columnDefs"),
+        Output(ids.TABLE_DATA, "data"),
         Output(ids.ANALYSIS_RESULT, "children"),
         Input(ids.MODE, "value"),
         Input(ids.PERMUTATIONS, "value"),
@@ -78,8 +88,9 @@ def register(app, atlas: Atlas) -> None:
             try:
                 rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
             except (ValueError, KeyError):
-                return no_update, no_update, no_update, no_update, no_update
-            return no_update, no_update if table_only else note, rows, defs, no_update
+                return no_update, no_update, no_update, no_update
+            table = pack(atlas, rows, defs, period)
+            return no_update, no_update if table_only else note, table, no_update
         set_progress(atlas.progress_text(mode, perms, lang))
         try:
             params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
@@ -90,7 +101,7 @@ def register(app, atlas: Atlas) -> None:
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
             message = ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
-            return no_update, no_update, no_update, no_update, message
+            return no_update, no_update, no_update, message
         seconds = time.perf_counter() - started
         done = f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s" + atlas.mode_summary(
             mode, params, period, lang
@@ -101,4 +112,4 @@ def register(app, atlas: Atlas) -> None:
             from dashboard.components.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
-        return patch.to_plotly_json(), note, rows, defs, done
+        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period), done

@@ -1,13 +1,16 @@
 """The ranked county table under the map (dash-ag-grid).
 
 The grid is not in the first page: its slot fills once the map has painted
-(``dashboard.deferred``), and the mode callback keeps its rows current after that.
+(``dashboard.deferred``). What it shows lives in a Store (:func:`table_data`), in the
+page from the start and replaced by the mode callback; a clientside callback copies it
+into the grid whenever either changes, so a change made before the grid exists is not
+lost.
 """
 
 from __future__ import annotations
 
 import dash_ag_grid as dag
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import Atlas
@@ -31,6 +34,7 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
                 ],
                 className="table-head",
             ),
+            dcc.Store(id=ids.TABLE_DATA, data=table_data(atlas, state)),
             html.Div(
                 html.P("表格加载中…" if zh else "Loading the table…", className="table-wait"),
                 id=ids.TABLE_SLOT,
@@ -41,8 +45,12 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
     )
 
 
-def table_grid(atlas: Atlas, state: dict) -> dag.AgGrid:
-    """The grid for a view: the mode's table for the region (or programme used as filter)."""
+def table_data(atlas: Atlas, state: dict) -> dict:
+    """What the grid shows for a view: rows, columns and CSV settings.
+
+    The mode's table for the region (or the programme used as a filter); the values
+    when the view's analysis cannot run this period.
+    """
     scope = atlas.scope_codes(state.get("region"), state.get("programme"), state.get("pfilter"))
     try:
         rows, defs, _ = atlas.mode_table(
@@ -53,14 +61,25 @@ def table_grid(atlas: Atlas, state: dict) -> dag.AgGrid:
             state["lang"],
             scope=scope,
         )
-    except (ValueError, KeyError):  # an analysis this period cannot run: the values
+    except (ValueError, KeyError):
         rows, defs, _ = atlas.mode_table(
             "values", None, state["indicator"], state["period"], state["lang"], scope=scope
         )
+    return pack(atlas, rows, defs, state["period"])
+
+
+def pack(atlas: Atlas, rows: list, defs: list, period: str | None) -> dict:
+    """The Store's form of a table (see ``callbacks.analysis``)."""
+    synthetic = bool(period) and atlas.is_synthetic(period)
+    return {"rows": rows, "defs": defs, "csv": csv_params(synthetic)}
+
+
+def table_grid() -> dag.AgGrid:
+    """The grid, empty: its rows and columns come from the Store when it mounts."""
     return dag.AgGrid(
         id=ids.ANALYSIS_TABLE,
-        rowData=rows,
-        columnDefs=defs,
+        rowData=[],
+        columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
             "pagination": True,
@@ -68,7 +87,6 @@ def table_grid(atlas: Atlas, state: dict) -> dag.AgGrid:
             "paginationPageSizeSelector": [10, 20, 50],
             "animateRows": False,
         },
-        csvExportParams=csv_params(atlas.is_synthetic(state["period"])),
         style={"height": "380px"},
     )
 

@@ -9,28 +9,6 @@ from dashboard import ids
 from dashboard.deferred import META_NAME, split_scripts
 from tests.dashboard.test_map_callbacks import call
 
-#: Control values of a default view, in ``callbacks.map.VIEW_CONTROLS`` order.
-VIEW = {
-    ids.INDICATOR: "left_behind",
-    ids.PERIOD: "2026-H1",
-    ids.SCHEME: "quantiles",
-    ids.REGION: "",
-    ids.SELECTED: "",
-    ids.PALETTE: "auto",
-    ids.POOLED: [],
-    ids.BREAKS: "",
-    ids.MODE: "values",
-    ids.PERMUTATIONS: 999,
-    ids.SEED: 20251123,
-    ids.FDR: [],
-    ids.RADIUS: 10,
-    ids.K: 20,
-    ids.LAYERS: [],
-    ids.PROGRAMME: None,
-    ids.PFILTER: [],
-    ids.LANG: "zh",
-}
-
 
 def test_split_scripts_keeps_order_and_other_bundles():
     tags = "\n".join(
@@ -89,45 +67,38 @@ def test_first_page_has_no_grid_and_empty_charts(client):
         assert by_id[chart]["props"]["figure"]["data"] == []
 
 
-def fill_table(client, painted=True, **view):
-    values = {**VIEW, **view}
-    return call(
-        client,
-        [(ids.TABLE_SLOT, "children"), (ids.TABLE_CSV, "disabled")],
-        [(ids.PAINTED, "data", painted)],
-        [(i, p, values[i]) for i, p in _controls()],
-    )
+def test_grid_arrives_after_paint_and_the_store_holds_the_table(client, dash_app):
+    def call_fill(painted):
+        return call(
+            client,
+            [(ids.TABLE_SLOT, "children"), (ids.TABLE_CSV, "disabled")],
+            [(ids.PAINTED, "data", painted)],
+        )
 
-
-def _controls():
-    from dashboard.callbacks.map import VIEW_CONTROLS
-
-    return VIEW_CONTROLS
-
-
-def test_table_fills_after_paint_for_the_view(client, dash_app):
-    early = fill_table(client, painted=False)  # not before the map has painted
+    early = call_fill(False)  # not before the map has painted
     assert early.status_code == 204 or not json.loads(early.data)["response"]
-    r = fill_table(client)
-    assert r.status_code == 200
-    grid = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]
+    out = json.loads(call_fill(True).data)["response"]
+    grid = out[ids.TABLE_SLOT]["children"]
     assert grid["namespace"] == "dash_ag_grid" and grid["props"]["id"] == ids.ANALYSIS_TABLE
-    assert json.loads(r.data)["response"][ids.TABLE_CSV]["disabled"] is False
-    rows = grid["props"]["rowData"]
-    assert len(rows) == 50
-    # The view's region: every row in Sichuan (51).
-    r = fill_table(client, **{ids.REGION: "510000"})
-    rows = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]["props"]["rowData"]
-    assert rows and all(str(row["code"]).startswith("51") for row in rows)
-    assert json.dumps(rows, ensure_ascii=False).count("省") >= len(rows)
+    assert out[ids.TABLE_CSV]["disabled"] is False
+    # What the grid shows is in the first page already, in the table Store.
+    store = next(n for n in _layout_nodes(client) if n["props"].get("id") == ids.TABLE_DATA)
+    table = store["props"]["data"]
+    assert len(table["rows"]) == 50 and table["defs"]
+    assert "SYNTHETIC" in table["csv"]["fileName"]
 
 
-def test_table_of_an_analysis_link_is_the_analysis(client, dash_app):
-    r = fill_table(client, **{ids.MODE: "lisa", ids.PERMUTATIONS: 99})
-    grid = json.loads(r.data)["response"][ids.TABLE_SLOT]["children"]
-    fields = [c.get("field") for c in grid["props"]["columnDefs"]]
-    plain = json.loads(fill_table(client).data)["response"][ids.TABLE_SLOT]["children"]
-    assert fields != [c.get("field") for c in plain["props"]["columnDefs"]]
+def test_table_data_follows_the_view(dash_app):
+    from dashboard.components.table_card import table_data
+    from dashboard.layout import view_state
+
+    atlas = dash_app.atlas
+    sichuan = table_data(atlas, view_state(atlas, "?region=510000"))["rows"]
+    assert sichuan and all(str(row["code"]).startswith("51") for row in sichuan)
+    plain = table_data(atlas, view_state(atlas, ""))
+    lisa = table_data(atlas, view_state(atlas, "?mode=lisa&perm=99"))
+    fields = [c.get("field") for c in lisa["defs"]]
+    assert fields != [c.get("field") for c in plain["defs"]]  # a link to a cluster map
 
 
 def test_charts_wait_for_the_painted_map(client, dash_app):

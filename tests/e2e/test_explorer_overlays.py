@@ -59,6 +59,8 @@ def test_programme_outline_filter_and_comparison(page, live_server, programme_id
     assert "40 个县" in compare and "12 个省" in compare and "合成演示数据" in compare
     page.locator("#programme-filter label").click()
     page.wait_for_function("location.search.includes('pfilter=1')", timeout=20_000)
+    # The grid arrives once the map has painted (dashboard.deferred).
+    page.wait_for_selector("#analysis-table .ag-row", timeout=30_000)
     page.wait_for_function(
         "document.querySelectorAll('#analysis-table .ag-center-cols-container .ag-row')"
         ".length <= 10",
