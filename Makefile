@@ -88,7 +88,8 @@ bench: setup-test
 	$(PY) -m bench.bench_export --markdown
 	$(PY) -m bench.bench_pageload --markdown
 	$(PY) -m bench.bench_load --think 1,3 --markdown
-	@if [ -f bench/bench_analysis.py ]; then $(PY) bench/bench_analysis.py; fi
+	$(PY) -m bench.bench_import
+	$(PY) bench/bench_analysis.py
 
 clean:
 	rm -rf data/cache out .pytest_cache

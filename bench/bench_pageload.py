@@ -24,8 +24,7 @@ servers are left to go idle.
 ``--diagnose`` adds variants of the app page that change only what the browser sees
 (Playwright routes, no app code changes; see ``WHAT_IF``): no callbacks at load (every
 ``/_dash-update-component`` answered 204), the layout from a copy (no server time),
-both, both without the two chart figures, that without the AgGrid table, or with
-plotly.js loaded by an async script tag of the HTML page (during Dash's start).
+both, or the page without its ``plotly.min.js`` preload link.
 ``--profile`` adds three profiled cold loads of each page: JS self time per script,
 chromium's task/script/layout durations, and every Plotly drawing call with its time.
 """
@@ -409,51 +408,27 @@ def probe(browser, url: str) -> dict:
 
 
 #: What-if variants of the app page (``--diagnose``): what each changes in the browser.
+#: (The charts and the grid are no longer in the first page: ``dashboard.deferred``.)
 WHAT_IF = {
     "app_no_initial_callbacks": "every /_dash-update-component answered 204 (no update)",
     "app_prebuilt_layout": "/_dash-layout answered from a copy (no server time)",
     "app_both": "both of the above",
-    "app_no_charts": "both, and the layout's two chart figures empty",
-    "app_no_grid": "no_charts, and the AgGrid table an empty Div (its bundle not loaded)",
-    "app_plotly_early": "no_charts, and plotly.min.js an async script of the HTML page",
+    "app_no_preload": "the page without its plotly.min.js preload link",
 }
-#: What each variant changes: callbacks, layout, charts, grid, plotly.
+#: What each variant changes: callbacks, layout, preload.
 FEATURES = {
     "app_no_initial_callbacks": {"callbacks"},
     "app_prebuilt_layout": {"layout"},
     "app_both": {"callbacks", "layout"},
-    "app_no_charts": {"callbacks", "layout", "charts"},
-    "app_no_grid": {"callbacks", "layout", "charts", "grid"},
-    "app_plotly_early": {"callbacks", "layout", "charts", "plotly"},
+    "app_no_preload": {"preload"},
 }
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-
-
-def strip_layout(layout: dict, charts: bool, grid: bool) -> None:
-    """Empty the two chart figures and/or replace the AgGrid by an empty Div, in place."""
-    stack: list[Any] = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict):
-                if charts and props.get("id") in ("distribution", "need-coverage"):
-                    props["figure"] = {"data": [], "layout": {}}
-                if grid and node.get("namespace") == "dash_ag_grid":
-                    node.update(type="Div", namespace="dash_html_components")
-                    node["props"] = {"id": props.get("id")}
-                    continue
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
 
 
 def variant_routes(kind: str, layout_body: bytes, app_url: str) -> list[tuple[str, Callable]]:
     """Playwright routes that turn the app page into the what-if variant `kind`."""
     features = FEATURES.get(kind, set())
-    layout = json.loads(layout_body)
-    strip_layout(layout, "charts" in features, "grid" in features)
-    body = json.dumps(layout).encode()
+    body = layout_body
 
     def layout_route(route) -> None:
         route.fulfill(status=200, content_type="application/json", body=body)
@@ -461,20 +436,15 @@ def variant_routes(kind: str, layout_body: bytes, app_url: str) -> list[tuple[st
     def no_update(route) -> None:
         route.fulfill(status=204, body="")
 
-    def empty_script(route) -> None:
-        route.fulfill(status=200, content_type="text/javascript", body="")
-
-    def plotly_early(route) -> None:
-        # dcc.Graph uses window.Plotly when it is there instead of loading it itself.
+    def no_preload(route) -> None:
         resp = route.fetch()
-        tag = f'<script async src="{PLOTLY_URL}"></script>'
-        route.fulfill(response=resp, body=resp.text().replace("</head>", tag + "</head>", 1))
+        body = re.sub(r'<link rel="preload"[^>]*>', "", resp.text())
+        route.fulfill(response=resp, body=body)
 
     handlers: dict[str, tuple[str, Callable]] = {
         "callbacks": ("**/_dash-update-component*", no_update),
         "layout": ("**/_dash-layout", layout_route),
-        "grid": ("**/_dash-component-suites/dash_ag_grid/**", empty_script),
-        "plotly": (app_url + "/", plotly_early),
+        "preload": (app_url + "/", no_preload),
     }
     return [handlers[f] for f in sorted(features) if f in handlers]
 

@@ -43,6 +43,14 @@ def test_index_page_names_the_grid_bundle_instead_of_loading_it(client):
     assert bundle.status_code == 200 and len(bundle.data) > 500_000  # the real bundle
 
 
+def test_index_page_preloads_plotly_js_that_the_graph_asks_for(client):
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<link rel="preload" as="script"[^>]* href="([^"]+)">', page)
+    assert links == ["/_dash-component-suites/plotly/package_data/plotly.min.js"]
+    js = client.get(links[0])
+    assert js.status_code == 200 and b"plotly" in js.data[:2000].lower()
+
+
 def _layout_nodes(client):
     def walk(node):
         if isinstance(node, dict):
