@@ -414,6 +414,8 @@ WHAT_IF = {
     "app_prebuilt_layout": "/_dash-layout answered from a copy (no server time)",
     "app_both": "both of the above",
     "app_no_preload": "the page without its plotly.min.js preload link",
+    "app_no_charts": "prebuilt_layout, and the two (empty) chart graphs left out",
+    "app_not_responsive": "prebuilt_layout, and the map graph not responsive",
 }
 #: What each variant changes: callbacks, layout, preload.
 FEATURES = {
@@ -421,14 +423,39 @@ FEATURES = {
     "app_prebuilt_layout": {"layout"},
     "app_both": {"callbacks", "layout"},
     "app_no_preload": {"preload"},
+    "app_no_charts": {"layout", "charts"},
+    "app_not_responsive": {"layout", "static"},
 }
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+def edit_layout(body: bytes, no_charts: bool, static_map: bool) -> bytes:
+    """The layout with the chart graphs left out and/or the map graph not responsive."""
+    if not (no_charts or static_map):
+        return body
+    layout = json.loads(body)
+    stack: list[Any] = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict):
+                if no_charts and props.get("id") in ("distribution", "need-coverage"):
+                    node.update(type="Div", namespace="dash_html_components")
+                    node["props"] = {"id": props["id"]}
+                    continue
+                if static_map and props.get("id") == "map":
+                    props["responsive"] = False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return json.dumps(layout).encode()
 
 
 def variant_routes(kind: str, layout_body: bytes, app_url: str) -> list[tuple[str, Callable]]:
     """Playwright routes that turn the app page into the what-if variant `kind`."""
     features = FEATURES.get(kind, set())
-    body = layout_body
+    body = edit_layout(layout_body, "charts" in features, "static" in features)
 
     def layout_route(route) -> None:
         route.fulfill(status=200, content_type="application/json", body=body)
