@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -297,8 +298,12 @@ _FAC = {
 }
 
 
+@functools.cache
 def _build() -> tuple[Indicator, ...]:
-    """Build the registry (a function, so there is no mutable module-level state)."""
+    """Build the registry once (frozen indicators in a tuple: nothing to mutate).
+
+    It was rebuilt on every lookup, about 0.25 ms each, several times per request.
+    """
     out: list[Indicator] = [
         Indicator(
             "children",
