@@ -2,39 +2,16 @@
    the county table fill once its counties are in the page. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
+    /* Resolves once the map's counties are in the page (or after 20 s) and that frame
+       has been put on screen: the charts fill from it. */
     afterPaint: function () {
-      if (window.atlasAfterPaint) {
-        return window.atlasAfterPaint;
-      }
-      function loadScript(src) {
-        return new Promise(function (resolve) {
-          var s = document.createElement('script');
-          s.src = src;
-          s.onload = function () { resolve(); };
-          s.onerror = function () {
-            console.error('Children\'s Care Atlas: could not load ' + src);
-            resolve();
-          };
-          document.body.appendChild(s);
-        });
-      }
-      function loadDeferred() {
-        var meta = document.querySelector('meta[name="atlas-deferred-scripts"]');
-        var urls = meta ? meta.content.split(' ').filter(Boolean) : [];
-        return urls.reduce(function (chain, src) {
-          return chain.then(function () { return loadScript(src); });
-        }, Promise.resolve());
-      }
       var started = performance.now();
-      window.atlasAfterPaint = new Promise(function (resolve) {
+      return new Promise(function (resolve) {
         function check() {
           var drawn = document.querySelector('#map path.choroplethlocation');
           if (drawn || performance.now() - started > 20000) {
-            // Let the browser put this frame on screen before anything else runs.
             requestAnimationFrame(function () {
-              setTimeout(function () {
-                loadDeferred().then(function () { resolve(true); });
-              }, 0);
+              setTimeout(function () { resolve(true); }, 0);
             });
           } else {
             setTimeout(check, 50);
@@ -42,7 +19,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
         check();
       });
-      return window.atlasAfterPaint;
+    },
+    /* Once the map has painted: loads the bundles left out of the page (named in the
+       atlas-deferred-scripts meta tag), in order; resolves when all have run. */
+    loadDeferred: function (painted) {
+      if (!painted) { throw window.dash_clientside.PreventUpdate; }
+      var meta = document.querySelector('meta[name="atlas-deferred-scripts"]');
+      var urls = meta ? meta.content.split(' ').filter(Boolean) : [];
+      return urls.reduce(function (chain, src) {
+        return chain.then(function () {
+          return new Promise(function (resolve) {
+            var s = document.createElement('script');
+            s.src = src;
+            s.onload = function () { resolve(true); };
+            s.onerror = function () {
+              console.error('Children\'s Care Atlas: could not load ' + src);
+              resolve(true);
+            };
+            document.body.appendChild(s);
+          });
+        });
+      }, Promise.resolve(true));
     }
   }
 });

@@ -8,11 +8,12 @@ thread before the map could draw:
 - dash-ag-grid's 1.3 MB bundle (and its 0.85 MB chunk), evaluated before Dash even asks
   for the layout, although the table sits below the fold.
 
-So the page starts with empty charts and an empty table slot; a clientside callback
-(``assets/atlas.js``) waits for the map's counties to be in the page, then loads the
-grid's bundle and sets :data:`dashboard.ids.PAINTED`; the charts and the table fill from
-that. Nothing else on the page uses the grid, so its script is simply left out of the
-page and named in a ``<meta>`` tag for the loader instead.
+So the page starts with empty charts and an empty table slot. A clientside callback
+(``assets/atlas.js``) waits for the map's counties to be on screen and sets
+:data:`dashboard.ids.PAINTED`: the charts fill. Then a second one loads the grid's
+bundle and sets :data:`dashboard.ids.BUNDLES`: the grid mounts. Nothing else on the page
+uses the grid, so its script is simply left out of the page and named in a ``<meta>``
+tag for the loader instead.
 
 The other way round, ``plotly.min.js`` (4.7 MB) is only asked for by ``dcc.Graph`` once
 the layout has rendered, about a second after navigation; the page tells the browser to

@@ -90,5 +90,6 @@ UNAVAILABLE = "unavailable"
 UNAVAILABLE_RETRY = "unavailable-retry"
 # --- first paint: what waits until the map has painted (see dashboard.deferred) ---
 PAINTED = "map-painted"
+BUNDLES = "deferred-bundles"
 TABLE_SLOT = "table-slot"
 TABLE_DATA = "table-data"

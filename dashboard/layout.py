@@ -149,8 +149,10 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.SELECTED, data=state["county"] or ""),
             dcc.Store(id=ids.SELECTION, data=[]),
-            # Set once the map has painted: the charts and the table fill after it.
+            # Set once the map has painted (the charts fill), then once the bundles left
+            # out of the page have loaded (the table mounts): dashboard.deferred.
             dcc.Store(id=ids.PAINTED, data=False),
+            dcc.Store(id=ids.BUNDLES, data=False),
             html.Header(
                 [
                     html.H1(t("app_title", lang), id=ids.TITLE),

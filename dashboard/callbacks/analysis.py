@@ -16,12 +16,12 @@ def register(app, atlas: Atlas) -> None:
     @app.callback(
         Output(ids.TABLE_SLOT, "children"),
         Output(ids.TABLE_CSV, "disabled"),
-        Input(ids.PAINTED, "data"),
+        Input(ids.BUNDLES, "data"),
         prevent_initial_call=True,
     )
-    def fill_table(painted):
+    def fill_table(loaded):
         """The grid, once the map has painted and its bundle is loaded (dashboard.deferred)."""
-        if not painted:
+        if not loaded:
             return no_update, no_update
         return table_grid(), False
 

@@ -9,12 +9,19 @@ from dashboard.services import Atlas
 
 
 def register(app, atlas: Atlas) -> None:
-    # Resolves once the map's counties are in the page and the deferred bundles have
-    # loaded (assets/atlas.js, dashboard.deferred); fires once, when the page loads.
+    # Resolves once the map's counties are on screen (assets/atlas.js,
+    # dashboard.deferred); fires once, when the page loads. Then the bundles left out
+    # of the page load (the table waits for them, the charts do not).
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="afterPaint"),
         Output(ids.PAINTED, "data"),
         Input(ids.PAINTED, "id"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="atlas", function_name="loadDeferred"),
+        Output(ids.BUNDLES, "data"),
+        Input(ids.PAINTED, "data"),
+        prevent_initial_call=True,
     )
 
     @app.callback(

@@ -70,17 +70,18 @@ def test_first_page_has_no_grid_and_empty_charts(client):
     assert not [n for n in nodes if n["namespace"] == "dash_ag_grid"]
     by_id = {n["props"].get("id"): n for n in nodes if isinstance(n["props"].get("id"), str)}
     assert by_id[ids.PAINTED]["props"]["data"] is False
+    assert by_id[ids.BUNDLES]["props"]["data"] is False
     assert ids.TABLE_SLOT in by_id
     for chart in (ids.DIST, ids.SCATTER):
         assert by_id[chart]["props"]["figure"]["data"] == []
 
 
 def test_grid_arrives_after_paint_and_the_store_holds_the_table(client, dash_app):
-    def call_fill(painted):
+    def call_fill(loaded):
         return call(
             client,
             [(ids.TABLE_SLOT, "children"), (ids.TABLE_CSV, "disabled")],
-            [(ids.PAINTED, "data", painted)],
+            [(ids.BUNDLES, "data", loaded)],
         )
 
     early = call_fill(False)  # not before the map has painted
