@@ -21,20 +21,21 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
     },
     /* Once the map has painted: loads the bundles left out of the page (named in the
-       atlas-deferred-scripts meta tag), in order; resolves when all have run. */
+       atlas-deferred-scripts meta tag), in order. Resolves true when all have run, or
+       "failed" when one could not be loaded (the table then says so). */
     loadDeferred: function (painted) {
       if (!painted) { throw window.dash_clientside.PreventUpdate; }
       var meta = document.querySelector('meta[name="atlas-deferred-scripts"]');
       var urls = meta ? meta.content.split(' ').filter(Boolean) : [];
       return urls.reduce(function (chain, src) {
-        return chain.then(function () {
+        return chain.then(function (ok) {
           return new Promise(function (resolve) {
             var s = document.createElement('script');
             s.src = src;
-            s.onload = function () { resolve(true); };
+            s.onload = function () { resolve(ok); };
             s.onerror = function () {
               console.error('Children\'s Care Atlas: could not load ' + src);
-              resolve(true);
+              resolve('failed');
             };
             document.body.appendChild(s);
           });

@@ -11,18 +11,21 @@ from dashboard.services import Atlas
 
 
 def register(app, atlas: Atlas) -> None:
-    from dashboard.components.table_card import pack, table_grid
+    from dashboard.components.table_card import pack, table_grid, table_unavailable
 
     @app.callback(
         Output(ids.TABLE_SLOT, "children"),
         Output(ids.TABLE_CSV, "disabled"),
         Input(ids.BUNDLES, "data"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def fill_table(loaded):
+    def fill_table(loaded, lang):
         """The grid, once the map has painted and its bundle is loaded (dashboard.deferred)."""
         if not loaded:
             return no_update, no_update
+        if loaded == "failed":  # the bundle did not load: say so instead of a broken grid
+            return table_unavailable(lang), True
         return table_grid(), False
 
     # The grid shows the table Store: when the Store changes and when the grid mounts.

@@ -91,6 +91,17 @@ def table_grid() -> dag.AgGrid:
     )
 
 
+def table_unavailable(lang: str) -> html.P:
+    """In the grid's place when its bundle could not be loaded."""
+    return html.P(
+        "表格无法加载，请刷新页面重试。"
+        if lang == "zh"
+        else "The table could not be loaded; reload the page to try again.",
+        className="table-wait",
+        role="alert",
+    )
+
+
 def csv_params(synthetic: bool) -> dict:
     """Grid CSV export settings; demo data are labelled in the file name and first line."""
     if not synthetic:

@@ -82,6 +82,7 @@ def test_grid_arrives_after_paint_and_the_store_holds_the_table(client, dash_app
             client,
             [(ids.TABLE_SLOT, "children"), (ids.TABLE_CSV, "disabled")],
             [(ids.BUNDLES, "data", loaded)],
+            [(ids.LANG, "data", "en")],
         )
 
     early = call_fill(False)  # not before the map has painted
@@ -90,6 +91,10 @@ def test_grid_arrives_after_paint_and_the_store_holds_the_table(client, dash_app
     grid = out[ids.TABLE_SLOT]["children"]
     assert grid["namespace"] == "dash_ag_grid" and grid["props"]["id"] == ids.ANALYSIS_TABLE
     assert out[ids.TABLE_CSV]["disabled"] is False
+    # A bundle that failed to load: a message in the grid's place, CSV stays off.
+    failed = json.loads(call_fill("failed").data)["response"]
+    assert "could not be loaded" in json.dumps(failed[ids.TABLE_SLOT]["children"])
+    assert failed[ids.TABLE_CSV]["disabled"] is True
     # What the grid shows is in the first page already, in the table Store.
     store = next(n for n in _layout_nodes(client) if n["props"].get("id") == ids.TABLE_DATA)
     table = store["props"]["data"]

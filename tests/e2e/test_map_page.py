@@ -184,3 +184,18 @@ def test_language_switch_keeps_the_view(page, live_server):
     assert "region=510000" in page.evaluate("location.search")
     assert "China" in page.inner_text("#breadcrumb")
     shot(page, "english-province")
+
+
+def test_grid_arrives_after_the_map_and_a_failed_bundle_is_reported(page, live_server):
+    """The grid's bundle loads only after the map has painted; if it cannot be loaded,
+    the table says so (the charts still fill) instead of showing a broken grid."""
+    page.route("**/dash_ag_grid/**", lambda route: route.abort())
+    page.goto(live_server + "/?lang=en")
+    wait_for_map(page)
+    page.wait_for_selector("text=The table could not be loaded", timeout=30_000)
+    assert page.locator("#table-csv").is_disabled()
+    assert page.locator("#analysis-table").count() == 0
+    page.wait_for_function(
+        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
+        timeout=30_000,
+    )
