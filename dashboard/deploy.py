@@ -116,7 +116,6 @@ def configure(settings) -> Backends:
             settings.cache_dir,
         )
     import diskcache
-    from dash import DiskcacheManager
 
     return Backends(
         cache_config={
@@ -124,13 +123,58 @@ def configure(settings) -> Backends:
             "CACHE_DIR": str(settings.cache_dir / "flask"),
             "CACHE_THRESHOLD": 2000,
         },
-        manager=DiskcacheManager(diskcache.Cache(str(settings.cache_dir / "background"))),
+        manager=thread_job_manager(diskcache.Cache(str(settings.cache_dir / "background"))),
     )
 
 
+def thread_job_manager(cache):
+    """Dash's diskcache job manager, running each job in a thread of this process.
+
+    Dash's own forks a process per job. Forking a web process whose other threads may
+    hold a lock (a connection pool's, SQLite's) at that instant left a job waiting for
+    good: seen twice in the browser tests (a siting job, then a programme filter whose
+    table never came), with and without dropping the pool in the child. A thread shares
+    the process, so there is nothing to inherit. Jobs cannot be killed, only forgotten:
+    a cancelled job finishes and its result is dropped. Whether a job runs is kept in
+    the shared cache, so any worker process of the same host can answer a poll.
+    """
+    import itertools
+
+    from dash import DiskcacheManager
+
+    class ThreadJobManager(DiskcacheManager):
+        _ids = itertools.count(1)
+
+        def call_job_fn(self, key, job_fn, args, context):
+            job = os.getpid() * 1_000_000 + next(self._ids) % 1_000_000
+            marker = f"atlas-job-running-{job}"
+            self.handle.set(marker, True, expire=24 * 3600)
+
+            def run():
+                try:
+                    job_fn(key, self._make_progress_key(key), args, context)
+                finally:
+                    self.handle.delete(marker)
+
+            threading.Thread(target=run, name=f"dash-job-{job}", daemon=True).start()
+            return job
+
+        def job_running(self, job):
+            return bool(job) and self.handle.get(f"atlas-job-running-{int(job)}") is not None
+
+        def terminate_job(self, job):
+            if job is not None:  # a thread cannot be killed: forget it
+                self.handle.delete(f"atlas-job-running-{int(job)}")
+
+        def terminate_unhealthy_job(self, job):
+            return False
+
+    return ThreadJobManager(cache)
+
+
 # --- forks ----------------------------------------------------------------------------
-# gunicorn --preload, Celery's prefork pool and Dash's diskcache jobs fork a process
-# that has already built the app. A database connection or a broker connection must
+# gunicorn --preload and Celery's prefork pool fork a process that has already built
+# the app (Dash's background jobs do not: they run in threads, see thread_job_manager). A database connection or a broker connection must
 # not be shared by parent and child: the child drops the inherited ones (without
 # closing them, which would close the parent's) and opens its own.
 _engines: weakref.WeakSet = weakref.WeakSet()
@@ -150,10 +194,8 @@ def _after_fork_in_child() -> None:
 def after_fork_in_child() -> None:
     """Called by gunicorn's ``post_fork`` and Celery's ``worker_process_init`` only.
 
-    Not registered with ``os.register_at_fork``: that also ran in every Dash diskcache
-    job process, and a job forked while another request thread was inside the pool
-    stalled for good (the siting browser test after two other analyses). Those job
-    processes only read, and ran without the hook before.
+    Not registered with ``os.register_at_fork``: forks made by anything else are not
+    ours to clean up (Dash's background jobs no longer fork: ``thread_job_manager``).
     """
     _after_fork_in_child()
 
