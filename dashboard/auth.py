@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hmac
+import re
 import secrets
 import time
+import unicodedata
 from functools import wraps
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -149,11 +151,42 @@ def _lang() -> str:
     return current_app.extensions["atlas"].settings.default_lang
 
 
+_NEXT_DEFAULT = "/upload"
+# Characters that browsers drop from or fold inside URLs (tab, CR, LF and other C0/C1
+# controls, whitespace, backslash): a target holding any is never followed.
+_NEXT_BAD = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go to after sign-in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/upload"
-    return target
+    """A same-origin path to go to after sign-in; anything else gives ``/upload``.
+
+    Only a parsed path is accepted: no scheme, no host, one leading slash, and no
+    character a browser would strip or fold (``/\t/evil.example`` becomes
+    ``//evil.example`` in a browser, and CR/LF break the ``Location`` header).
+    Percent-escapes are decoded once and checked again, since werkzeug and browsers
+    decode ``%2F`` and ``%09`` in different places.
+
+    Examples
+    --------
+    >>> safe_next("/?region=510000&lang=en")
+    '/?region=510000&lang=en'
+    >>> [safe_next(t) for t in ("//evil.example", "/\t/evil.example", "https://x.cn/", "/%2F/x")]
+    ['/upload', '/upload', '/upload', '/upload']
+    """
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return _NEXT_DEFAULT
+    for text in (target, unquote(target)):
+        if _NEXT_BAD.search(text) or not text.startswith("/") or text.startswith("//"):
+            return _NEXT_DEFAULT
+        if any(unicodedata.category(ch)[0] in "CZ" for ch in text):  # spaces, bidi marks
+            return _NEXT_DEFAULT
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return _NEXT_DEFAULT
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return _NEXT_DEFAULT
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 # --- routes -------------------------------------------------------------------------

@@ -69,6 +69,23 @@ ZIP_MAX_RATIO = 100
 """Largest compression ratio of one XLSX member bigger than :data:`ZIP_RATIO_MIN_SIZE`."""
 ZIP_RATIO_MIN_SIZE = 2**20
 ZIP_MAX_MEMBERS = 10_000
+MAX_COLUMNS = 256
+"""Most columns a table may have (a county table has a few dozen); checked on the first
+pass, before any per-column work, so a line of 30,000 commas costs milliseconds."""
+MAX_CELL_CHARS = 32_767
+"""Longest cell, in characters: Excel's own limit, so no real spreadsheet exceeds it."""
+MAX_TEXT_CHARS = 24 * 2**20
+"""Most characters a file may decode to, summed over its cells as read.  An XLSX cell
+that points at a shared string counts that string again (openpyxl and every later step
+copy it per cell), so 2,000 cells pointing at one 0.9 MB string are refused at once.
+With :data:`MAX_BYTES` this bounds the importer's peak memory (docs/import.md)."""
+MAX_ROWS = 200_000
+"""Most rows a file may have: a national list of children's homes (over 80,000) fits
+with room; a county table has about 2,900."""
+PROBLEM_QUOTE_CHARS = 200
+"""Longest quote of a cell (and of a header) in a report's problem list."""
+MAX_CELLS = 3_000_000
+"""Most cells (rows x columns, as padded) a file may hold."""
 HEADER_SCAN_ROWS = 30
 """Rows searched for the header (title rows above it are common)."""
 CHINA_BBOX = (73.0, 3.0, 136.0, 54.0)
@@ -84,9 +101,100 @@ SEVERITIES = ("rejected", "skipped", "warning")
 class ImportFileError(ValueError):
     """The file cannot be read (or the columns cannot be used) at all; one-line message."""
 
+    MAX_LEN = 400
+
     def __init__(self, message: object = "") -> None:
-        # One line, always: messages quote headers and cells, which may hold line breaks.
-        super().__init__(" ".join(str(message).split()))
+        # One line, always: messages quote headers and cells, which may hold line breaks;
+        # and short, since a quoted header may be a megabyte long.
+        text = " ".join(str(message).split())
+        if len(text) > self.MAX_LEN:
+            text = text[: self.MAX_LEN - 1] + "…"
+        super().__init__(text)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters (with …), for quoting cells in messages."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def headers_text(headers: Iterable[str], limit: int = 20) -> str:
+    """The non-blank headers, each clipped, at most `limit` of them, for a message."""
+    shown = [clip(h) for h in headers if h]
+    more = len(shown) - limit
+    return ", ".join(shown[:limit]) + (f" … (+{more})" if more > 0 else "")
+
+
+class TextBudget:
+    """Counts what a file decodes to and refuses it past the limits, while reading.
+
+    Reading stops at the first cell or row past a limit, so memory never grows beyond
+    the bound however the file is built (repeated shared strings, very wide rows).
+
+    Examples
+    --------
+    >>> b = TextBudget(max_chars=10)
+    >>> b.row(["abc", "de"], 1)
+    ['abc', 'de']
+    >>> b.row(["x" * 6], 2)
+    Traceback (most recent call last):
+    ...
+    geodata.ingest.ImportFileError: refused: the file decodes to more than 10 characters of text (limit 10); row 2
+    """
+
+    def __init__(
+        self,
+        max_chars: int | None = None,
+        max_cell: int | None = None,
+        max_columns: int | None = None,
+        max_cells: int | None = None,
+        max_rows: int | None = None,
+    ) -> None:
+        # The module's limits are read when a file is read, not when this is defined.
+        self.max_chars = max_chars or MAX_TEXT_CHARS
+        self.max_cell = max_cell or MAX_CELL_CHARS
+        self.max_columns = max_columns or MAX_COLUMNS
+        self.max_cells = max_cells or MAX_CELLS
+        self.max_rows = max_rows or MAX_ROWS + HEADER_SCAN_ROWS
+        self.chars = self.cells = self.width = self.rows = 0
+
+    def row(self, cells: list[str], rownum: int) -> list[str]:
+        """Account for one row (trailing blank cells dropped) and return it."""
+        while cells and cells[-1] == "":
+            cells.pop()
+        n = len(cells)
+        if n:  # blank (formatted but empty) spreadsheet rows are not counted
+            self.rows += 1
+            if self.rows > self.max_rows:
+                raise ImportFileError(
+                    f"refused: the file has more than {self.max_rows - HEADER_SCAN_ROWS:,} "
+                    "rows; split it by province"
+                )
+        if n > self.max_columns:
+            raise ImportFileError(
+                f"refused: row {rownum} has {n:,} columns (limit {self.max_columns}); "
+                "a county table has a few dozen"
+            )
+        self.width = max(self.width, n)
+        self.cells += n
+        if self.cells > self.max_cells:
+            raise ImportFileError(
+                f"refused: the file has more than {self.max_cells:,} cells; row {rownum}"
+            )
+        for j, c in enumerate(cells):
+            length = len(c)
+            if length > self.max_cell:
+                raise ImportFileError(
+                    f"refused: the cell in row {rownum}, column {j + 1} holds {length:,} "
+                    f"characters (limit {self.max_cell:,}, as in Excel)"
+                )
+            self.chars += length
+        if self.chars > self.max_chars:
+            raise ImportFileError(
+                f"refused: the file decodes to more than {self.max_chars:,} characters "
+                f"of text (limit {self.max_chars:,}); row {rownum}"
+            )
+        return cells
 
 
 class MappingError(ImportFileError):
@@ -196,10 +304,26 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv_grid(text: str, delimiter: str) -> pd.DataFrame:
     """All records as a string frame indexed 1..n (record = spreadsheet row)."""
-    ncols = 0
-    for rec in csv.reader(io.StringIO(text), delimiter=delimiter):
-        if len(rec) > ncols:
-            ncols = len(rec)
+    budget = TextBudget()
+    ncols, i = 0, 0
+    try:
+        for i, rec in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+            # Unlike a spreadsheet row, a CSV record's trailing empty fields are real
+            # columns to the parser, so the width is checked before trimming.
+            if len(rec) > MAX_COLUMNS:
+                raise ImportFileError(
+                    f"refused: row {i} has {len(rec):,} columns (limit {MAX_COLUMNS}); "
+                    "a county table has a few dozen"
+                )
+            ncols = max(ncols, len(rec))
+            budget.row(rec, i)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportFileError(
+                f"refused: a cell in row {i + 1} holds more than {MAX_CELL_CHARS:,} "
+                "characters (limit, as in Excel)"
+            ) from None
+        raise ImportFileError(f"cannot parse the CSV: {exc} (row {i + 1})") from None
     if ncols == 0:
         return pd.DataFrame()
     if len(delimiter.encode()) > 1:  # the C parser takes one-byte separators only (，)
@@ -292,7 +416,11 @@ def _read_xlsx_grid(
             if not hasattr(ws, "iter_rows"):  # chartsheet
                 continue
             ws.reset_dimensions()  # the stored dimension is often wrong; read every row
-            rows = [[_cell_str(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            budget = TextBudget()
+            rows = [
+                budget.row([_cell_str(v) for v in r], i)
+                for i, r in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
             if any(any(c.strip() for c in r) for r in rows):
                 chosen = name
                 break
@@ -339,7 +467,9 @@ def _uncached_formulas(
     try:
         ws = wb[sheet]
         ws.reset_dimensions()
+        budget = TextBudget()
         for i, r in enumerate(ws.iter_rows(values_only=True)):
+            budget.row([v if isinstance(v, str) else "" for v in r], i + 1)
             for j, v in enumerate(r):
                 if isinstance(v, str) and v.startswith("="):
                     cached = rows[i][j] if i < len(rows) and j < len(rows[i]) else ""
@@ -776,7 +906,7 @@ def detect_columns(
                 continue
             pos = _header_pos(headers, target)
             if pos in taken_h:
-                raise MappingError(f"column {headers[pos]!r} is mapped to two fields")
+                raise MappingError(f"column {clip(headers[pos])!r} is mapped to two fields")
             taken_f[fld], conf[fld] = pos, 1.0
             taken_h.add(pos)
     for neg, pos, _, fld in cands:
@@ -803,7 +933,7 @@ def _header_pos(headers: list[str], target: str | int) -> int:
     keys = [header_key(h) for h in headers]
     if header_key(t) and header_key(t) in keys:
         return keys.index(header_key(t))
-    raise MappingError(f"no column {t!r}; headers: {', '.join(h for h in headers if h)}")
+    raise MappingError(f"no column {clip(t)!r}; headers: {headers_text(headers)}")
 
 
 # --------------------------------------------------------------------------- report
@@ -1155,7 +1285,8 @@ class _Rows:
         pos = pos.astype(np.intp, copy=False)
         if not len(pos):
             return
-        col = None if column is None else self.headers[column]
+        # Quoted cells are clipped: a report row stays small whatever the cell holds.
+        col = None if column is None else clip(self.headers[column], PROBLEM_QUOTE_CHARS)
         vals = None if values is None else np.asarray(values, dtype=object)
         for i in pos.tolist():
             v = None if vals is None else vals[i]
@@ -1163,10 +1294,12 @@ class _Rows:
                 {
                     "row": int(self.rownums[i]),
                     "column": col,
-                    "value": None if v is None or v == "" else str(v),
+                    "value": None if v is None or v == "" else clip(v, PROBLEM_QUOTE_CHARS),
                     "severity": severity,
                     "rule": rule,
-                    "reason": reason(i) if callable(reason) else reason,
+                    "reason": clip(
+                        reason(i) if callable(reason) else reason, 2 * PROBLEM_QUOTE_CHARS
+                    ),
                 }
             )
         if severity == "rejected":
@@ -1266,13 +1399,13 @@ def validate(
         if not has_county and counties is None:
             raise MappingError(
                 "facility points need a county code or name column, or the county polygons "
-                "to place them; headers: " + ", ".join(h for h in raw.headers if h)
+                "to place them; headers: " + headers_text(raw.headers)
             )
     else:
         if not has_county:
             raise MappingError(
                 "no column for the county code or name (e.g. 区划代码, 县区); headers: "
-                + ", ".join(h for h in raw.headers if h)
+                + headers_text(raw.headers)
             )
         if not value_fields:
             wanted = (
@@ -1280,7 +1413,7 @@ def validate(
             )
             raise MappingError(
                 f"no value column recognised for {kind} (e.g. {wanted}); headers: "
-                + ", ".join(h for h in raw.headers if h)
+                + headers_text(raw.headers)
             )
     period = _resolve_period(period, raw, cells("period"))
 

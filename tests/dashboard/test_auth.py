@@ -127,15 +127,58 @@ def test_session_expires(rw_app):
     assert client.get("/api/v1/session").json["user"] is None
 
 
+HOSTILE_NEXT = [
+    "//evil.example/x",
+    "/%09/evil.example/phish",  # the tab survives a naive check; browsers drop it
+    "/\t/evil.example/phish",
+    "/\r\nSet-Cookie: x=1",  # CR/LF: a 500 from the Location header before
+    "/%0d%0aLocation:%20http://evil.example",
+    "/\\evil.example",
+    "/%5C%5Cevil.example",
+    "/%2F/evil.example",
+    "https://evil.example/",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    "/\u3000/evil.example",
+    " //evil.example",
+    "",
+]
+
+
+def _browser_target(location: str) -> tuple[str, str]:
+    """Where a browser goes from /login: it drops tabs and line breaks, reads \\ as /."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = location.translate({9: None, 10: None, 13: None}).replace("\\", "/")
+    parts = urlsplit(urljoin("http://atlas.local/login", cleaned))
+    return parts.netloc, parts.path
+
+
 def test_next_is_local_only(rw_app):
+    import pytest
+
     client = rw_app.server.test_client()
+    for nxt in HOSTILE_NEXT:
+        token = login_token(client)
+        r = client.post(
+            "/login",
+            data={"csrf_token": token, "name": VIEWER[0], "password": VIEWER[1], "next": nxt},
+        )
+        assert r.status_code == 303, (nxt, r.status_code)
+        assert _browser_target(r.headers["Location"]) == ("atlas.local", "/upload"), nxt
+        # the same through the query string of the sign-in page (the link a phisher sends)
+        page = client.get("/login", query_string={"next": nxt}).get_data(as_text=True)
+        assert 'name="next" value="/upload"' in page, nxt
+    # a real local target survives, query and all
     token = login_token(client)
     r = client.post(
         "/login",
         data={"csrf_token": token, "name": VIEWER[0], "password": VIEWER[1],
-              "next": "//evil.example/x"},
+              "next": "/?region=510000&lang=en"},
     )  # fmt: skip
-    assert r.status_code == 303 and r.headers["Location"] == "/upload"
+    assert r.headers["Location"] == "/?region=510000&lang=en"
+    with pytest.raises(AssertionError):  # the check itself can fail
+        assert _browser_target("/\t/evil.example/phish") == ("atlas.local", "/upload")
 
 
 def _layout(client, path):

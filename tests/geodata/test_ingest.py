@@ -916,13 +916,17 @@ def test_random_messy_rows_keep_the_invariant(registry, rows):
 def test_50mb_csv(registry, tmp_path):
     # layer codes that resolve to themselves (a few layer codes mean another unit today)
     codes = [c for c in registry.counties.index if registry.resolve(c).layer_code == c][:2800]
+    # As many rows as the importer takes (MAX_ROWS), each with a long remark, so the
+    # file is over 50 MB without passing the row limit.
     block = "".join(
         f"{c},{registry.counties.at[c, 'name_zh']},{1000 + i},{100 + i % 50},{20 + i % 7},"
-        "备注文字备注文字备注文字\n"
+        + "备注文字" * 22
+        + "\n"
         for i, c in enumerate(codes)
     ).encode()
     head = "区划代码,县区,儿童总数,留守儿童,流动儿童,备注\n".encode()
     reps = 50 * 2**20 // len(block) + 1
+    assert reps * len(codes) <= ingest.MAX_ROWS
     path = tmp_path / "big.csv"
     path.write_bytes(head + block * reps)
     assert path.stat().st_size > 50 * 2**20
