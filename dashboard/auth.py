@@ -144,6 +144,57 @@ def api_login_required(role: str | None = None, csrf: bool = True):
     return deco
 
 
+def allowed_user(role: str = "viewer", csrf: str | None | bool = False) -> User | None:
+    """The signed-in user if they may act as `role`, else None: the one session check.
+
+    ``role`` is ``viewer`` (any signed-in user) or ``editor``. ``csrf`` is the page's
+    token for a write (checked against the session's), or False for a read.
+    """
+    user = current_user()
+    if user is None or (role == "editor" and not user.is_editor):
+        return None
+    if csrf is not False and not csrf_valid(csrf if isinstance(csrf, str) else ""):
+        return None
+    return user
+
+
+def private_callback(role: str = "viewer", *, write: bool = False, denied=None):
+    """Decorator for Dash callbacks that read or write private data.
+
+    Checks the session before the callback runs, as :func:`api_login_required` does for
+    the HTTP API: anonymous calls to Dash's endpoint get nothing. With ``write=True`` the
+    callback must take the page's CSRF token as an argument named ``csrf``. When the
+    check fails, ``denied(**arguments)`` gives the outputs (e.g. a "sign in" message);
+    without it the call is answered 204 with no outputs (``PreventUpdate``).
+
+    The wrapper carries ``__atlas_private__`` so a test can find every private callback
+    in ``app.callback_map`` and call it anonymously.
+    """
+    import inspect
+
+    from dash.exceptions import PreventUpdate
+
+    def deco(fn):
+        sig = inspect.signature(fn)
+        if write and "csrf" not in sig.parameters:
+            raise TypeError(f"{fn.__name__}: a write callback needs a 'csrf' argument")
+
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            arguments = sig.bind_partial(*args, **kwargs).arguments
+            csrf = arguments.get("csrf") if write else False
+            if allowed_user(role, csrf if write else False) is None:
+                if denied is None:
+                    raise PreventUpdate
+                return denied(**arguments)
+            return fn(*args, **kwargs)
+
+        wrapper.__atlas_private__ = {"role": role, "write": write}
+        return wrapper
+
+    return deco
+
+
 def _lang() -> str:
     lang = request.values.get("lang")
     if lang in ("zh", "en"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
+from dashboard.auth import current_user, private_callback
 from dashboard.components.programme_card import comparison_table
 from dashboard.services import Atlas
 
@@ -93,19 +94,10 @@ def register(app, atlas: Atlas) -> None:
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
+    @private_callback("editor", write=True, denied=_save_denied)
     def save(_n, name, codes, csrf, lang):
-        from dashboard.callbacks.uploads import _editor
-
         zh = lang == "zh"
-        user = _editor(csrf)
-        if user is None:
-            msg = (
-                "保存项目需要以编辑身份登录："
-                if zh
-                else "Saving a programme needs an editor sign-in: "
-            )
-            link = html.A("登录" if zh else "sign in", href=f"/login?next=/&lang={lang}")
-            return [msg, link], no_update, no_update, no_update
+        user = current_user()
         try:
             pid = atlas.save_programme(name, codes or [], user=user.name)
         except ValueError as exc:
@@ -117,6 +109,14 @@ def register(app, atlas: Atlas) -> None:
             )
         done = f"已保存（编号 {pid}）" if zh else f"Saved (id {pid})"
         return done, atlas.programme_options(lang), pid, ""
+
+
+def _save_denied(lang=None, **_):
+    """Saving without an editor sign-in: say so, with a link to sign in."""
+    zh = lang == "zh"
+    msg = "保存项目需要以编辑身份登录：" if zh else "Saving a programme needs an editor sign-in: "
+    link = html.A("登录" if zh else "sign in", href=f"/login?next=/&lang={lang or 'zh'}")
+    return [msg, link], no_update, no_update, no_update
 
 
 def preview_lines(parsed, lang: str) -> list:

@@ -11,18 +11,27 @@ import time
 from dash import ALL, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import ids, uploads
+from dashboard.auth import allowed_user, private_callback
 from dashboard.components import upload_page as page
 from dashboard.i18n import t
 from geodata.ingest import ImportFileError
 
 
 def _editor(csrf: str | None):
-    from dashboard.auth import csrf_valid, current_user
+    """The signed-in editor if the page's CSRF token matches, else None."""
+    return allowed_user("editor", csrf or "")
 
-    user = current_user()
-    if user is None or not user.is_editor or not csrf_valid(csrf):
-        return None
-    return user
+
+def _wizard_denied(lang=None, **_):
+    """The wizard's outputs when the session has ended: a message, the file dropped."""
+    out = [no_update] * 12
+    out[2] = t("session_expired", lang or "zh")  # status
+    out[9] = None  # contents
+    return tuple(out)
+
+
+def _datasets_denied(lang=None, **_):
+    return no_update, t("session_expired", lang or "zh")
 
 
 def register(app, atlas) -> None:
@@ -57,6 +66,7 @@ def register(app, atlas) -> None:
         State(ids.UP_LANG, "data"),
         prevent_initial_call=True,
     )
+    @private_callback("editor", write=True, denied=_wizard_denied)
     def wizard(contents, kind, _v, _c, _x, filename, stage, validated, values, map_ids, period,
                datum, csrf, lang):  # fmt: skip
         lang = lang or "zh"
@@ -78,9 +88,6 @@ def register(app, atlas) -> None:
             no_update,
         )
         user = _editor(csrf)
-        if user is None:
-            out.update(status=t("session_expired", lang), contents=None)
-            return tuple(out.values())
         trigger = ctx.triggered_id
 
         def reset(status: str = "") -> None:
@@ -194,9 +201,10 @@ def register(app, atlas) -> None:
         State(ids.UP_CSRF, "data"),
         prevent_initial_call=True,
     )
+    @private_callback("editor", write=True)
     def download_problems(n, validated, csrf):
         user = _editor(csrf)
-        if not n or user is None or not validated:
+        if not n or not validated:
             return no_update
         try:
             data = uploads.problems_csv(settings, validated.get("token"), user.name)
@@ -212,6 +220,7 @@ def register(app, atlas) -> None:
         State(ids.UP_LANG, "data"),
         prevent_initial_call=True,
     )
+    @private_callback("editor")
     def ask_delete(clicks, lang):
         if not ctx.triggered or not ctx.triggered[0].get("value"):
             return no_update, no_update, no_update
@@ -234,6 +243,7 @@ def register(app, atlas) -> None:
         State(ids.UP_LANG, "data"),
         prevent_initial_call=True,
     )
+    @private_callback("viewer", denied=_datasets_denied)
     def datasets(_refresh, _restore, _confirm, pending, csrf, lang):
         lang = lang or "zh"
         trigger = ctx.triggered_id
