@@ -195,11 +195,11 @@ def _warm_imports(delay: float = 20.0) -> None:
     for name in (
         "mapclassify",
         "esda",
-        "geodata.clusters",
-        "geodata.hotspots",
-        "geodata.coverage",
-        "geodata.access",
-        "geodata.siting",
+        "geodata.analysis.clusters",
+        "geodata.analysis.hotspots",
+        "geodata.analysis.coverage",
+        "geodata.analysis.access",
+        "geodata.analysis.siting",
     ):
         try:
             importlib.import_module(name)
@@ -554,6 +554,7 @@ def _cmd_export(args) -> int:
     from dashboard import export
     from dashboard.services import Atlas
     from dashboard.settings import Settings
+    from dashboard.view import BadParameter
 
     out = Path(args.out)
     batch = args.all_provinces or bool(args.provinces)
@@ -582,18 +583,18 @@ def _cmd_export(args) -> int:
     }
     try:
         state = export.export_state(atlas, {k: v for k, v in query.items() if v})
-    except export.BadParameter as exc:
+    except BadParameter as exc:
         raise ValueError(f"--{exc}") from None
-    synthetic = atlas.is_synthetic(state["period"])
+    synthetic = atlas.is_synthetic(state.period)
     if args.all_provinces or chosen:
-        values = atlas.indicator_values(state["indicator"], state["period"])
+        values = atlas.indicator_values(state.indicator, state.period)
         web = atlas.layers.counties_web
         has_data = values.reindex(web.index).notna().groupby(web["province_code"]).any()
         unknown = [c for c in chosen if c not in has_data.index]
         if unknown:
             raise ValueError(f"--provinces: unknown province {', '.join(unknown)}")
         codes = chosen or has_data.index.tolist()
-        jobs = [({**state, "region": c}, None) for c in codes if has_data[c]]
+        jobs = [(state.replace(region=c), None) for c in codes if has_data[c]]
         skipped = [c for c in codes if not has_data[c]]
         out.mkdir(parents=True, exist_ok=True)
     else:
@@ -616,9 +617,7 @@ def _cmd_export(args) -> int:
     finally:
         renderer.stop()
     if skipped:
-        print(
-            f"skipped (no data for {state['indicator']} in {state['period']}): {', '.join(skipped)}"
-        )
+        print(f"skipped (no data for {state.indicator} in {state.period}): {', '.join(skipped)}")
     if synthetic:
         print("(SYNTHETIC demo data: the files say so)")
     return 0

@@ -16,7 +16,7 @@ with K = 20 under 30 s.  The weights build is timed too (callers cache it).
 
 When numba is installed, esda compiles its permutation kernels on the first call of
 every process; this atlas swaps them for the plain-Python kernels by default
-(:mod:`geodata._pysal`).  The script also times the numba path in a subprocess
+(:mod:`geodata.analysis._pysal`).  The script also times the numba path in a subprocess
 (``ATLAS_ESDA_NUMBA=1``), first call (with compilation) and second call.
 """
 
@@ -41,12 +41,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geodata.access import nearest_facility_km, two_step_fca  # noqa: E402
-from geodata.clusters import global_moran, local_moran, local_moran_rate  # noqa: E402
-from geodata.coverage import coverage_table  # noqa: E402
-from geodata.hotspots import getis_ord_star  # noqa: E402
-from geodata.siting import maximal_covering  # noqa: E402
-from geodata.weights import build_weights  # noqa: E402
+from geodata.analysis.access import nearest_facility_km, two_step_fca  # noqa: E402
+from geodata.analysis.clusters import global_moran, local_moran, local_moran_rate  # noqa: E402
+from geodata.analysis.coverage import coverage_table  # noqa: E402
+from geodata.analysis.hotspots import getis_ord_star  # noqa: E402
+from geodata.analysis.siting import maximal_covering  # noqa: E402
+from geodata.analysis.weights import build_weights  # noqa: E402
 
 
 def synthetic_layer(n: int = 2900, seed: int = 0) -> gpd.GeoDataFrame:

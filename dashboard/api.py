@@ -11,6 +11,7 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 
+from dashboard.view import ViewState
 from geodata import indicators
 from geodata.analysis import AnalysisParams
 
@@ -124,35 +125,11 @@ def _csv_text(atlas, period: str | None, params) -> tuple[str, bool, str]:
 
 
 def analysis_params(args) -> AnalysisParams | None:
-    """Analysis parameters from a query string (``analysis=lisa&indicator=...``)."""
-    method = args.get("analysis")
-    if not method:
+    """Analysis parameters from a query string (``analysis=lisa&indicator=...``), read
+    strictly by :class:`dashboard.view.ViewState` (a bad value is a 400 naming it)."""
+    if not args.get("analysis"):
         return None
-    indicator = args.get("indicator", "left_behind")
-    try:
-        indicators.get(indicator)
-    except KeyError as exc:  # a bad parameter is a 400, not a missing resource
-        raise ValueError(str(exc).strip("'\"")) from None
-
-    def num(name: str, cast, default):
-        raw = args.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            return cast(raw)
-        except ValueError:
-            raise ValueError(f"{name} must be a number, not {raw!r}") from None
-
-    return AnalysisParams(
-        method=method,
-        indicator=indicator,
-        permutations=num("permutations", int, 999),
-        seed=num("seed", int, 20251123),
-        alpha=num("alpha", float, 0.05),
-        fdr=args.get("fdr", "").lower() in ("1", "true", "yes"),
-        radius_km=num("radius_km", float, 10.0),
-        k=num("k", int, 20),
-    )
+    return ViewState.from_query(args, strict=True).analysis_params()
 
 
 @bp.get("/api/v1/indicators")

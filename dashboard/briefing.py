@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,8 +25,10 @@ import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, t
-from dashboard.services import style_of
 from geodata import indicators, periods
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
 #: DejaVu Sans first for Latin letters and digits: chromium's PDF writer embeds Noto Sans
 #: CJK (a CFF collection) as Type 3 glyphs and loses the text of some of its Latin
@@ -106,30 +109,28 @@ def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:
     return f"{label}{row['source']} ({period}, version {int(row['version'])}, {when})", False
 
 
-def sheet_text(atlas, state: dict, *, today: dt.date) -> SheetText:
+def sheet_text(atlas, state: ViewState, *, today: dt.date) -> SheetText:
     """Title, subtitle, source, credit, date and review number of a view."""
-    lang = state["lang"]
+    lang = state.lang
     zh = lang == "zh"
-    ind = indicators.get(state["indicator"])
+    ind = indicators.get(state.indicator)
     name = ind.name_zh if zh else ind.name_en
     unit = ind.unit_zh if zh else ind.unit_en
-    where = region_name(atlas, state.get("region"), lang)
-    when = period_label(state["period"], lang)
+    where = region_name(atlas, state.region, lang)
+    when = period_label(state.period, lang)
     title = f"{where}{name}（{when}）" if zh else f"{name}, {where}, {when}"
-    scheme = t(state.get("scheme") or "quantiles", lang)
+    scheme = t(state.scheme or "quantiles", lang)
     definition = (ind.definition_zh if zh else ind.definition_en).rstrip("。.")
     if zh:
         subtitle = f"{definition}。按县级单位统计，{scheme}分级。"
     else:
         subtitle = f"{definition[:1].upper()}{definition[1:]}. By county; classes: {scheme}."
-    source, synthetic = source_line(atlas, state["period"], lang)
+    source, synthetic = source_line(atlas, state.period, lang)
     number = (atlas.settings.map_review_number or "").strip()
     review = (
         (f"审图号：{number}" if zh else f"Map review number (审图号): {number}") if number else ""
     )
-    unit_line = (
-        f"{'单位' if zh else 'Unit'}: {unit} · {state['period']}" if unit else state["period"]
-    )
+    unit_line = f"{'单位' if zh else 'Unit'}: {unit} · {state.period}" if unit else state.period
     if zh:
         unit_line = unit_line.replace("单位: ", "单位：")
     counts_note = "括号内为县级单位数" if zh else "(n) = county units"
@@ -424,28 +425,28 @@ def _region_counts(z: list[int], codes: list[str], region_codes: set[str] | None
 
 
 def map_sheet(
-    atlas, state: dict, geo, *, today: dt.date, page: tuple[int, int] | None = None
+    atlas, state: ViewState, geo, *, today: dt.date, page: tuple[int, int] | None = None
 ) -> dict:
     """The map of a view on one A4 landscape sheet (plotly dict, geometry embedded).
 
     A view in an analysis mode (``mode=gistar``...) prints that analysis, as the
     explorer shows it: a file must show what the user was looking at."""
-    lang = state["lang"]
-    if (state.get("mode") or "values") != "values":
+    lang = state.lang
+    if (state.mode or "values") != "values":
         return _analysis_sheet(atlas, state, geo, today=today, page=page)
     mv = atlas.map_values(
-        state["indicator"],
-        state["period"],
-        state.get("scheme") or "quantiles",
+        state.indicator,
+        state.period,
+        state.scheme or "quantiles",
         lang,
-        region=state.get("region"),
-        **style_of(state),
+        region=state.region,
+        **state.style(),
     )
     text = sheet_text(atlas, state, today=today)
     return _map_spec(
         atlas,
         geo,
-        state.get("region"),
+        state.region,
         mv.z,
         mv.colours,
         mv.tick_text,
@@ -457,45 +458,45 @@ def map_sheet(
 
 
 def _analysis_sheet(
-    atlas, state: dict, geo, *, today: dt.date, page: tuple[int, int] | None = None
+    atlas, state: ViewState, geo, *, today: dt.date, page: tuple[int, int] | None = None
 ) -> dict:
     """The map sheet of an analysis mode: its categories (or, for 2SFCA, its classes)."""
-    from dashboard.components.controls import MODES
+    from dashboard import methods
     from dashboard.figures import legend_labels, pick_colours
-    from geodata import analysis
-    from geodata.classify import classify
+    from geodata.analysis.classify import classify
 
-    lang, zh = state["lang"], state["lang"] == "zh"
-    params = atlas.view_params(state)
-    result = atlas.analysis(params, state["period"])  # errors name the problem (400)
-    info = atlas.region_info(state.get("region"))
+    lang, zh = state.lang, state.lang == "zh"
+    params = state.analysis_params()
+    view = methods.view(params.method)
+    result = atlas.analysis(params, state.period)  # errors name the problem (400)
+    info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
-    if params.method == "2sfca":
-        v = analysis.value_result(params, result).reindex(geo.codes)
-        cls = classify(v.to_numpy(), state.get("scheme") or "quantiles", 5)
-        classes, colours = cls.classes.tolist(), pick_colours(max(cls.k, 1), "Blues")
+    if methods.draws_values(params.method):
+        v = methods.value_series(params, result).reindex(geo.codes)
+        cls = classify(v.to_numpy(), state.scheme or "quantiles", 5)
+        classes, colours = cls.classes.tolist(), pick_colours(max(cls.k, 1), view.palette)
         ticks = legend_labels(cls, t("no_data", lang), 2)
-        heading = "可达性（两步移动搜索法）" if zh else "Access (2SFCA)"
+        heading = view.title(params, lang)
     else:
-        cats = analysis.categories(params, result, lang)
+        cats = methods.categories(params, result, lang)
         classes, colours, labels = cats.classes.tolist(), cats.colours, list(cats.labels)
         missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
         ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
             f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
         ]
         heading = cats.title
-    mode_name = next(z if zh else e for v, z, e in MODES if v == params.method)
+    mode_name = methods.mode_name(params.method, lang)
     text = sheet_text(atlas, state, today=today)
     title = f"{mode_name}：{text.title}" if zh else f"{mode_name}: {text.title}"
-    subtitle = atlas._subtitle(params, state["period"], lang) + (
+    subtitle = view.subtitle(params, state.period, lang) + (
         "；在全国所有县中计算。" if zh else "; computed over all counties of China."
     )
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{heading}</b><br>{state['period']}<br>" + (
+    legend = f"<b>{heading}</b><br>{state.period}<br>" + (
         "括号内为县级单位数" if zh else "(n) = county units"
     )
     return _map_spec(
-        atlas, geo, state.get("region"), classes, colours, ticks, legend, page_text, lang, page
+        atlas, geo, state.region, classes, colours, ticks, legend, page_text, lang, page
     )
 
 
@@ -508,12 +509,12 @@ def _count(atlas, value: float, lang: str) -> str:
     return privacy.label(k) if privacy.small([value], k)[0] else fmt_number(value, lang)
 
 
-def key_figures(atlas, state: dict) -> list[tuple[str, str]]:
+def key_figures(atlas, state: ViewState) -> list[tuple[str, str]]:
     """(label, value) pairs: totals and coverage ratios of the region."""
-    zh = state["lang"] == "zh"
-    lang = state["lang"]
-    table = atlas.county_table(state["period"])
-    info = atlas.region_info(state.get("region"))
+    zh = state.lang == "zh"
+    lang = state.lang
+    table = atlas.county_table(state.period)
+    info = atlas.region_info(state.region)
     if info["level"] != "nation":
         table = table[table.index.isin(info["codes"])]
 
@@ -546,20 +547,20 @@ def key_figures(atlas, state: dict) -> list[tuple[str, str]]:
     ]
 
 
-def priority_rows(atlas, state: dict, top: int = 20) -> pd.DataFrame:
+def priority_rows(atlas, state: ViewState, top: int = 20) -> pd.DataFrame:
     """The region's counties with the largest gap between need and coverage.
 
-    Gap scores come from the national coverage analysis (``geodata.coverage``), so a
+    Gap scores come from the national coverage analysis (``geodata.analysis.coverage``), so a
     score means the same in every briefing; ``rank`` is the place within the region,
     ``rank_nation`` the national one.
     """
     from geodata.analysis import AnalysisParams
-    from geodata.coverage import priority_table
+    from geodata.analysis.coverage import priority_table
 
-    result = atlas.analysis(AnalysisParams(method="coverage"), state["period"])
+    result = atlas.analysis(AnalysisParams(method="coverage"), state.period)
     names = atlas.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
     table = priority_table(result, names=names).rename(columns={"rank": "rank_nation"})
-    info = atlas.region_info(state.get("region"))
+    info = atlas.region_info(state.region)
     if info["level"] != "nation":
         table = table[table.index.isin(info["codes"])]
     table = table.head(top).copy()
@@ -567,10 +568,10 @@ def priority_rows(atlas, state: dict, top: int = 20) -> pd.DataFrame:
     return table
 
 
-def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> go.Figure:
+def figures_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]) -> go.Figure:
     """Key figures of the region and its top 20 priority counties."""
-    zh = state["lang"] == "zh"
-    lang = state["lang"]
+    zh = state.lang == "zh"
+    lang = state.lang
     title = (
         f"{text.region_name}关键数字与优先关注县（{text.period_label}）"
         if zh
@@ -599,7 +600,7 @@ def figures_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> 
             font=dict(size=10, color=MUTED),
         )  # fmt: skip
     rows = priority_rows(atlas, state)
-    nation = atlas.region_info(state.get("region"))["level"] == "nation"
+    nation = atlas.region_info(state.region)["level"] == "nation"
     where = "province_zh" if nation else "prefecture_zh"
     header = (
         ["排名", "全国排名", "县级单位", "省" if nation else "地市", "留守儿童", "设施",
@@ -681,24 +682,23 @@ def _figures_subtitle(zh: bool) -> str:
     )
 
 
-def cluster_page(atlas, state: dict, geo, text: SheetText, page: tuple[int, int]) -> dict:
+def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int, int]) -> dict:
     """Local Moran's I clusters of the indicator (computed over the nation)."""
-    from geodata import analysis
-    from geodata.analysis import AnalysisParams
+    from dashboard import methods
 
-    lang = state["lang"]
+    lang = state.lang
     zh = lang == "zh"
-    params = AnalysisParams(method="lisa", indicator=state["indicator"])
-    ind = indicators.get(state["indicator"])
+    params = state.replace(mode="lisa").analysis_params()
+    ind = indicators.get(state.indicator)
     name = ind.name_zh if zh else ind.name_en
     try:
-        result = atlas.analysis(params, state["period"])
-        cats = analysis.categories(params, result, lang)
+        result = atlas.analysis(params, state.period)
+        cats = methods.categories(params, result, lang)
     except (ValueError, KeyError) as exc:  # e.g. a change indicator without a prior period
         return _message_page(
             text, page, ("无法计算聚类：" if zh else "Clusters cannot be computed: ") + str(exc)
         )
-    info = atlas.region_info(state.get("region"))
+    info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
     labels = list(cats.labels)
     classes = cats.classes.tolist()
@@ -719,11 +719,11 @@ def cluster_page(atlas, state: dict, geo, text: SheetText, page: tuple[int, int]
         f"alpha={params.alpha:g}, queen contiguity; computed over all counties of China."
     )
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{cats.title}</b><br>{state['period']}<br>" + (
+    legend = f"<b>{cats.title}</b><br>{state.period}<br>" + (
         "括号内为县级单位数" if zh else "(n) = county units"
     )
     return _map_spec(
-        atlas, geo, state.get("region"), classes, cats.colours, ticks, legend, page_text, lang,
+        atlas, geo, state.region, classes, cats.colours, ticks, legend, page_text, lang,
         page,
     )  # fmt: skip
 
@@ -755,18 +755,18 @@ SCHEME_NOTES = {
 }
 
 
-def method_paragraphs(atlas, state: dict, text: SheetText) -> list[tuple[str, str]]:
+def method_paragraphs(atlas, state: ViewState, text: SheetText) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the method note, from docs/methods.md, in short."""
-    from dashboard.analysis_views import NOTES
+    from dashboard.methods import note
 
-    zh = state["lang"] == "zh"
+    zh = state.lang == "zh"
     i = 0 if zh else 1
-    ind = indicators.get(state["indicator"])
-    scheme = SCHEME_NOTES.get(state.get("scheme") or "quantiles", SCHEME_NOTES["quantiles"])[i]
+    ind = indicators.get(state.indicator)
+    scheme = SCHEME_NOTES.get(state.scheme or "quantiles", SCHEME_NOTES["quantiles"])[i]
     pooled = (
         ("分级断点由所有时期共同计算，不同时期的地图可以直接比较。" if zh else
          " Breaks are computed from all periods together, so maps of two periods compare.")
-        if state.get("pooled") else ""
+        if state.pooled else ""
     )  # fmt: skip
     region_breaks = (
         "分级断点只用本区域的县计算。"
@@ -807,14 +807,14 @@ def method_paragraphs(atlas, state: dict, text: SheetText) -> list[tuple[str, st
             else f"{ind.name_en}: {ind.definition_en}.",
         ),
         ("分级" if zh else "Classes", scheme + region_breaks + pooled),
-        ("空间聚类" if zh else "Clusters", NOTES["lisa"][i]),
-        ("优先关注县" if zh else "Priority counties", NOTES["coverage"][i]),
+        ("空间聚类" if zh else "Clusters", note("lisa", state.lang)),
+        ("优先关注县" if zh else "Priority counties", note("coverage", state.lang)),
         ("地图" if zh else "Maps", projection),
     ]
 
 
-def method_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> go.Figure:
-    zh = state["lang"] == "zh"
+def method_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]) -> go.Figure:
+    zh = state.lang == "zh"
     title = "方法说明" if zh else "Method note"
     subtitle = (
         "详见项目文档 docs/methods.md 与 docs/demo-data.md。"
@@ -839,7 +839,7 @@ def method_page(atlas, state: dict, text: SheetText, page: tuple[int, int]) -> g
     return fig
 
 
-def briefing_pages(atlas, state: dict, geo, *, today: dt.date) -> list:
+def briefing_pages(atlas, state: ViewState, geo, *, today: dt.date) -> list:
     """The four pages of the PDF briefing (plotly figures or dicts)."""
     text = sheet_text(atlas, state, today=today)
     total = 4

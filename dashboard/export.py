@@ -27,11 +27,15 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dashboard.settings import ROOT
+from dashboard.view import ViewState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
 log = logging.getLogger(__name__)
 
@@ -499,112 +503,23 @@ def _coarse_features(layers) -> tuple[list[dict], dict[str, dict]]:
 
 
 # --- the view to export ---------------------------------------------------------------
-SCHEMES = ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
-PALETTES = ("YlOrRd", "Blues", "Purples", "YlGnBu", "RdBu", "PuOr")
-DEFAULT_INDICATOR = "left_behind"
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be exported; ``name`` is the parameter."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
-        self.name = name
-
-
-def export_state(atlas, args) -> dict:
+def export_state(atlas, args) -> ViewState:
     """The view to export from query arguments (the page's own parameters), strictly.
 
     The page quietly falls back to defaults for values it cannot use; an export
     refuses them instead (:class:`BadParameter` names the parameter), because a file
     that silently shows something else than asked would be worse than no file.
-    Parameters of the page that do not change a map (``county``, ``briefing``...) are
-    ignored.
     """
-    from dashboard.services import parse_breaks
-    from geodata import indicators
-
-    def get(name: str) -> str:
-        value = args.get(name)
-        return "" if value is None else str(value).strip()
-
-    indicator = get("indicator") or DEFAULT_INDICATOR
-    try:
-        indicators.get(indicator)
-    except KeyError:
-        raise BadParameter("indicator", f"unknown indicator {indicator!r}") from None
-    periods = atlas.periods()
-    period = get("period") or (periods[-1] if periods else "")
-    if period not in periods:
-        raise BadParameter("period", f"no data for {period!r}; available: {', '.join(periods)}")
-    scheme = get("scheme") or "quantiles"
-    if scheme not in SCHEMES:
-        raise BadParameter("scheme", f"use one of {', '.join(SCHEMES)}")
-    palette = get("palette") or None
-    if palette is not None and palette not in PALETTES:
-        raise BadParameter("palette", f"use one of {', '.join(PALETTES)}")
-    pooled = get("pooled").lower()
-    if pooled not in ("", "0", "1", "true", "false"):
-        raise BadParameter("pooled", "use 1 or 0")
-    breaks = get("breaks")[:200] or None
-    if scheme == "user":
-        try:
-            if parse_breaks(breaks) is None:
-                raise BadParameter("breaks", "scheme=user needs breaks, e.g. 100,1000,5000")
-        except BadParameter:
-            raise
-        except ValueError as exc:
-            raise BadParameter("breaks", str(exc)) from None
-    else:
-        breaks = None
-    lang = get("lang") or atlas.settings.default_lang
-    if lang not in ("zh", "en"):
-        raise BadParameter("lang", "use zh or en")
-    region = get("region") or None
-    if region == "100000":
-        region = None
-    if region is not None:
-        try:
-            atlas.region_info(region)
-        except KeyError:
-            raise BadParameter("region", f"unknown region {region!r}") from None
-    from dashboard.components.controls import MODES
-    from dashboard.layout import _analysis_params
-
-    mode = get("mode") or "values"
-    if mode not in {m[0] for m in MODES}:
-        raise BadParameter("mode", f"use one of {', '.join(m[0] for m in MODES)}")
-    analysis = _analysis_params(
-        {k: get(k) for k in ("perm", "seed", "radius", "k", "fdr") if get(k)}
-    )
-    return {
-        "indicator": indicator,
-        "period": period,
-        "scheme": scheme,
-        "palette": palette,
-        "pooled": pooled in ("1", "true"),
-        "breaks": breaks,
-        "lang": lang,
-        "region": region,
-        "mode": mode,
-        **(analysis if mode != "values" else {}),
-    }
+    return ViewState.from_query(args, atlas, strict=True, default_lang=atlas.settings.default_lang)
 
 
-def state_key(state: dict) -> str:
-    """A normalised, order-independent key of an export state (for caches)."""
-    keys = ("indicator", "period", "scheme", "palette", "pooled", "breaks", "lang", "region",
-            "mode", "perm", "seed", "fdr", "radius", "k")  # fmt: skip
-    return "|".join(f"{k}={state.get(k) or ''}" for k in keys)
-
-
-def export_filename(state: dict, fmt: str, *, briefing: bool, synthetic: bool) -> str:
+def export_filename(state: ViewState, fmt: str, *, briefing: bool, synthetic: bool) -> str:
     """ASCII file name saying what the file shows, e.g. ``atlas-510000-left_behind-2026-H1``.
 
     Demo exports say ``synthetic`` in the name, like the CSV downloads.
     """
-    parts = ["atlas-briefing" if briefing else "atlas", state.get("region") or "china"]
-    parts += [state["indicator"], state["period"], state["lang"]]
+    parts = ["atlas-briefing" if briefing else "atlas", state.region or "china"]
+    parts += [state.indicator, state.period, state.lang]
     if synthetic:
         parts.append("synthetic")
     name = "-".join(str(p) for p in parts)
@@ -613,7 +528,11 @@ def export_filename(state: dict, fmt: str, *, briefing: bool, synthetic: bool) -
 
 # --- exports ----------------------------------------------------------------------------
 def export_map(
-    atlas, state: dict, fmt: str, renderer: Renderer | None = None, today: dt.date | None = None
+    atlas,
+    state: ViewState,
+    fmt: str,
+    renderer: Renderer | None = None,
+    today: dt.date | None = None,
 ) -> bytes:
     """The map sheet of a view (title, map, legend, source, credit, date) as a file."""
     from dashboard import briefing
@@ -628,7 +547,7 @@ def export_map(
 
 
 def export_briefing(
-    atlas, state: dict, renderer: Renderer | None = None, today: dt.date | None = None
+    atlas, state: ViewState, renderer: Renderer | None = None, today: dt.date | None = None
 ) -> bytes:
     """The multi-page PDF briefing of a region: map, key figures and priority counties,
     cluster map, method note."""
@@ -642,11 +561,11 @@ def export_briefing(
     return merge_pdfs(pages, title=text.plain_title, subject=text.source)
 
 
-def cached_export(atlas, state: dict, fmt: str, *, brief: bool = False) -> bytes:
+def cached_export(atlas, state: ViewState, fmt: str, *, brief: bool = False) -> bytes:
     """An export through the app's result cache, keyed on the view, the data stamp and
     the day (the date is printed on the sheet)."""
     day = dt.date.today()
-    key = f"export:{'briefing' if brief else 'map'}:{fmt}:{state_key(state)}:{day.isoformat()}"
+    key = f"export:{'briefing' if brief else 'map'}:{fmt}:{state.cache_key()}:{day.isoformat()}"
 
     def compute() -> bytes:
         if brief:

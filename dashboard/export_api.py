@@ -17,12 +17,12 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from dashboard.export import (
     FORMATS,
     MEDIA_TYPES,
-    BadParameter,
     ExportError,
     cached_export,
     export_filename,
     export_state,
 )
+from dashboard.view import BadParameter, ViewState
 
 bp = Blueprint("atlas_export", __name__)
 
@@ -49,7 +49,7 @@ def export_briefing():
 
 def _send(fmt: str, *, brief: bool):
     atlas = current_app.extensions["atlas"]
-    state: dict = {}
+    state = ViewState()
     try:
         state = export_state(atlas, request.args)
         data = cached_export(atlas, state, fmt, brief=brief)
@@ -59,9 +59,9 @@ def _send(fmt: str, *, brief: bool):
         current_app.logger.error("export failed: %s", exc)
         return jsonify(error="the export renderer failed; try again"), 503
     except ValueError as exc:  # classes that cannot be made (e.g. user breaks)
-        name = "breaks" if state.get("scheme") == "user" else "scheme"
+        name = "breaks" if state.scheme == "user" else "scheme"
         return jsonify(error=f"{name}: {exc}", parameter=name), 400
-    synthetic = atlas.is_synthetic(state["period"])
+    synthetic = atlas.is_synthetic(state.period)
     resp = Response(data, mimetype=MEDIA_TYPES[fmt])
     name = export_filename(state, fmt, briefing=brief, synthetic=synthetic)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'

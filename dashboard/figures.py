@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from geodata.classify import Classification
+from geodata.analysis.classify import Classification
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark, 7 classes max.
 PALETTES: dict[str, tuple[str, ...]] = {

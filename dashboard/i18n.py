@@ -178,6 +178,185 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A4 at 300 dpi, made on the server from the current view (a few seconds)",
     },
     "back_to_explorer": {"zh": "返回地图浏览", "en": "Back to the explorer"},
+    # --- map modes: the UI side of each analysis method (dashboard/methods.py) ---
+    "mode.values": {"zh": "指标数值", "en": "Indicator values"},
+    "mode.lisa": {"zh": "聚类（局部莫兰指数）", "en": "Clusters (Local Moran's I)"},
+    "mode.lisa_rate": {"zh": "比率聚类（经验贝叶斯）", "en": "Rate clusters (Empirical Bayes)"},
+    "mode.geary": {"zh": "相似性聚类（局部 Geary）", "en": "Similarity clusters (Local Geary)"},
+    "title.geary": {"zh": "局部 Geary 相似性聚类", "en": "Local Geary similarity clusters"},
+    "note.geary": {
+        "zh": "相似性聚类：看一个县与相邻县是否相像。高-高表示该县及邻县都偏高且彼此相近（成片的高值区），"
+        "低-低反之；“其他相似”为相近但高低混合；“与邻县不同”表示该县与周围差异显著。"
+        "方法：局部 Geary c 统计量，置换检验，与聚类模式相同的邻接和种子。",
+        "en": "Similarity clusters: is a county like its neighbours? High-High = the county "
+        "and its neighbours are all high and alike (a high area), Low-Low the reverse; "
+        "'other similar' = alike at mixed levels; 'unlike its neighbours' = the county differs "
+        "markedly from those around it. Method: Local Geary's c, permutation test, the same "
+        "contiguity and seed as the cluster mode.",
+    },
+    "class.geary.HH": {"zh": "高-高相似", "en": "High-High, alike"},
+    "class.geary.LL": {"zh": "低-低相似", "en": "Low-Low, alike"},
+    "class.geary.other": {"zh": "其他相似", "en": "Other similar"},
+    "class.geary.negative": {"zh": "与邻县不同", "en": "Unlike its neighbours"},
+    "class.geary.ns": {"zh": "不显著", "en": "Not significant"},
+    "column.geary_c": {"zh": "Geary c", "en": "Geary c"},
+    "column.geary_p": {"zh": "p", "en": "p"},
+    "column.geary_cluster": {"zh": "相似性", "en": "Similarity"},
+    "mode.gistar": {"zh": "热点（Getis-Ord Gi*）", "en": "Hot spots (Getis-Ord Gi*)"},
+    "mode.cluster_change": {
+        "zh": "聚类变化（与上一期）",
+        "en": "Cluster change (since last period)",
+    },
+    "mode.coverage": {"zh": "需求与覆盖（双变量）", "en": "Need vs coverage (bivariate)"},
+    "mode.2sfca": {"zh": "可达性（两步移动搜索法）", "en": "Access (2SFCA)"},
+    "mode.mclp": {"zh": "新设施选址（最大覆盖）", "en": "Where to build next (MCLP)"},
+    "title.lisa": {"zh": "局部莫兰指数聚类", "en": "Local Moran's I clusters"},
+    "title.lisa_rate": {
+        "zh": "经验贝叶斯比率聚类",
+        "en": "Empirical Bayes rate clusters (Local Moran's I)",
+    },
+    "title.gistar": {"zh": "Getis-Ord Gi* 热点", "en": "Getis-Ord Gi* hot spots"},
+    "title.cluster_change": {
+        "zh": "聚类变化（与上一期比较）",
+        "en": "Cluster change since the last period",
+    },
+    "title.coverage": {"zh": "需求与服务覆盖（双变量）", "en": "Need vs coverage (bivariate)"},
+    "title.2sfca": {"zh": "2SFCA 可达性（{radius} 公里）", "en": "2SFCA access ({radius} km)"},
+    "unit.2sfca": {"zh": "每千名留守儿童", "en": "per 1,000 left-behind"},
+    "title.mclp": {"zh": "新设施选址（最大覆盖）", "en": "Where to build next (MCLP)"},
+    "note.lisa": {
+        "zh": "局部莫兰指数：高-高表示该县与邻县数值都高（显著聚集），低-低反之；高-低、低-高是与邻县相反的"
+        "异常值。置换检验 p<α；邻接为后/皇后邻接，行标准化，7 个海岛县与最近的县相连。",
+        "en": "Local Moran's I: High-High = the county and its neighbours are all high (a "
+        "significant cluster), Low-Low the reverse; High-Low and Low-High are outliers against "
+        "their neighbours. Permutation test, p < alpha; queen contiguity, row-standardised; the 7 "
+        "island units are joined to their nearest county.",
+    },
+    "note.lisa_rate": {
+        "zh": "经验贝叶斯比率聚类：先把人口少的县的比率向总体收缩，再做局部莫兰指数，避免小县的偶然高比率被当成聚集。",
+        "en": "Empirical Bayes rate LISA: small counties' rates are shrunk towards the overall "
+        "rate before Local Moran's I, so chance highs in small populations do not show as clusters.",
+    },
+    "note.gistar": {
+        "zh": "Getis-Ord Gi*：该县及邻县合计显著偏高为热点、偏低为冷点；99%/95%/90% 为置信水平（置换检验）。",
+        "en": "Getis-Ord Gi*: the county with its neighbours is significantly high (hot spot) or "
+        "low (cold spot); 99/95/90% are confidence levels from a permutation test.",
+    },
+    "note.cluster_change": {
+        "zh": "聚类变化：本期与上一期分别做局部莫兰指数（同一权重、置换次数和种子），显示县是新进入、离开还是仍在聚类中。",
+        "en": "Cluster change: Local Moran's I in this and the previous period (same weights, "
+        "permutations and seed); shows whether a county entered, left or stayed in a cluster.",
+    },
+    "note.coverage": {
+        "zh": "双变量图：纵向为需求（留守儿童人数三分位），横向为覆盖（每千名留守儿童的儿童之家和活动中心三分位）。"
+        "粉色为“儿童多、服务少”，优先关注；缺口分 = 需求百分位 ×（1 − 覆盖百分位）。",
+        "en": "Bivariate map: need (left-behind children, tertiles) against coverage (children's "
+        "homes and activity centres per 1,000 left-behind children, tertiles). Pink = many "
+        "children, few services: priority. Gap score = need percentile x (1 - coverage "
+        "percentile).",
+    },
+    "note.2sfca": {
+        "zh": "两步移动搜索法：每个设施的服务能力按其半径内的留守儿童分摊，再把县中心半径内可达的份额相加（大圆距离）。"
+        "没有留守儿童数据的地区（如台湾省）不计算。",
+        "en": "Two-step floating catchment: each facility's capacity is shared among the "
+        "left-behind children within the radius, and each county sums the shares it can reach "
+        "(great-circle distance from the county centre). Areas without counts (e.g. Taiwan) "
+        "are not computed.",
+    },
+    "note.mclp": {
+        "zh": "最大覆盖选址：在县中心候选点中选 K 处新设施，使半径内尚未被现有设施覆盖的留守儿童最多（spopt，CBC 求解）。"
+        "星号为选中的位置。",
+        "en": "Maximal covering location: K new sites among county centres that cover the most "
+        "left-behind children not yet within the radius of an existing facility (spopt, CBC "
+        "solver). Stars mark the chosen sites.",
+    },
+    "class.lisa.HH": {"zh": "高-高聚集", "en": "High-High cluster"},
+    "class.lisa.LL": {"zh": "低-低聚集", "en": "Low-Low cluster"},
+    "class.lisa.HL": {"zh": "高-低异常", "en": "High-Low outlier"},
+    "class.lisa.LH": {"zh": "低-高异常", "en": "Low-High outlier"},
+    "class.lisa.ns": {"zh": "不显著", "en": "Not significant"},
+    "class.gistar.3": {"zh": "热点 99%", "en": "Hot spot 99%"},
+    "class.gistar.2": {"zh": "热点 95%", "en": "Hot spot 95%"},
+    "class.gistar.1": {"zh": "热点 90%", "en": "Hot spot 90%"},
+    "class.gistar.0": {"zh": "不显著", "en": "Not significant"},
+    "class.gistar.-1": {"zh": "冷点 90%", "en": "Cold spot 90%"},
+    "class.gistar.-2": {"zh": "冷点 95%", "en": "Cold spot 95%"},
+    "class.gistar.-3": {"zh": "冷点 99%", "en": "Cold spot 99%"},
+    "class.cluster_change.entered": {"zh": "新进入聚类", "en": "Entered a cluster"},
+    "class.cluster_change.left": {"zh": "离开聚类", "en": "Left a cluster"},
+    "class.cluster_change.switched": {"zh": "聚类类型改变", "en": "Changed cluster type"},
+    "class.cluster_change.stayed": {"zh": "仍在聚类", "en": "Stayed in cluster"},
+    "class.cluster_change.stable": {"zh": "始终不显著", "en": "Never significant"},
+    "class.mclp.0": {"zh": "已被现有设施覆盖", "en": "Covered by existing"},
+    "class.mclp.1": {"zh": "新选址新增覆盖", "en": "Newly covered"},
+    "class.mclp.2": {"zh": "仍未覆盖", "en": "Still uncovered"},
+    "level.low": {"zh": "低", "en": "low"},
+    "level.mid": {"zh": "中", "en": "mid"},
+    "level.high": {"zh": "高", "en": "high"},
+    "bivariate.cell": {
+        "zh": "需求{need}，覆盖{coverage}",
+        "en": "{need} need, {coverage} coverage",
+    },
+    "bivariate.title": {"zh": "需求与服务覆盖", "en": "Need and service coverage"},
+    "bivariate.x": {
+        "zh": "服务覆盖（每千名留守儿童的儿童之家和活动中心）→",
+        "en": "Coverage (children's homes and activity centres per 1,000 left-behind children) →",
+    },
+    "bivariate.y": {"zh": "需求（留守儿童人数）→", "en": "Need (left-behind children) →"},
+    "bivariate.priority": {
+        "zh": "粉色（左上角）：留守儿童多、服务少的县，优先关注",
+        "en": "Pink (top left): many left-behind children, few services - priority",
+    },
+    "bivariate.note": {
+        "zh": "三分位按所选范围内的县排序得出，是相对位置，不是绝对标准。",
+        "en": "Tertiles rank counties within the selection: relative, not an absolute standard.",
+    },
+    "progress.permutations": {
+        "zh": "计算中：{n} 次置换检验…",
+        "en": "Computing: {n} permutations…",
+    },
+    "progress.mclp": {
+        "zh": "计算中：求解最大覆盖选址（CBC）…",
+        "en": "Computing: solving MCLP (CBC)…",
+    },
+    "progress.any": {"zh": "计算中…", "en": "Computing…"},
+    "summary.mclp": {
+        "zh": " · 新增覆盖 {newly} 名留守儿童；覆盖率 {before} → {after}（{sites} 处）",
+        "en": " · newly covers {newly} left-behind children; coverage {before} → {after} "
+        "({sites} sites)",
+    },
+    "detail.gap_score": {"zh": "缺口分", "en": "gap score"},
+    "detail.in_reach": {"zh": "处", "en": "in reach"},
+    "detail.nearest": {"zh": "最近", "en": "nearest"},
+    "detail.newly_covers": {"zh": "新增覆盖", "en": "newly covers"},
+    "permutations_word": {"zh": "次置换", "en": "permutations"},
+    "km": {"zh": "公里", "en": "km"},
+    # --- the table under the map (dashboard/methods.py COLUMNS) ---
+    "column.rank": {"zh": "排名", "en": "Rank"},
+    "column.name_zh": {"zh": "县", "en": "County"},
+    "column.prefecture_zh": {"zh": "地市", "en": "Prefecture"},
+    "column.province_zh": {"zh": "省", "en": "Province"},
+    "column.code": {"zh": "代码", "en": "Code"},
+    "column.need": {"zh": "留守儿童", "en": "Left-behind"},
+    "column.facilities": {"zh": "设施", "en": "Facilities"},
+    "column.facilities_per_1000": {"zh": "设施/千人", "en": "Facilities per 1,000"},
+    "column.directors_per_1000": {"zh": "儿童主任/千人", "en": "Directors per 1,000"},
+    "column.gap_score": {"zh": "缺口分", "en": "Gap score"},
+    "column.lisa_i": {"zh": "莫兰 I", "en": "Moran's I"},
+    "column.lisa_p": {"zh": "p", "en": "p"},
+    "column.lisa_cluster": {"zh": "聚类", "en": "Cluster"},
+    "column.gi_z": {"zh": "z", "en": "z"},
+    "column.gi_p": {"zh": "p", "en": "p"},
+    "column.gi_bin": {"zh": "置信", "en": "Bin"},
+    "column.value": {"zh": "数值", "en": "Value"},
+    "column.access_per_1000": {"zh": "可达性/千人", "en": "Access per 1,000"},
+    "column.facilities_in_reach": {"zh": "半径内设施", "en": "Facilities in reach"},
+    "column.nearest_facility_km": {"zh": "最近设施（公里）", "en": "Nearest (km)"},
+    "column.order": {"zh": "顺序", "en": "Order"},
+    "column.newly_covered": {"zh": "新增覆盖", "en": "Newly covered"},
+    "column.cumulative_covered": {"zh": "累计新增", "en": "Cumulative"},
+    "column.lisa_cluster_before": {"zh": "上期聚类", "en": "Before"},
+    "column.transition": {"zh": "变化", "en": "Change"},
 }
 
 

@@ -14,113 +14,13 @@ from dashboard.components.programme_card import programme_card
 from dashboard.components.table_card import table_card
 from dashboard.i18n import t
 from dashboard.services import Atlas
-
-DEFAULT_INDICATOR = "left_behind"
-
-
-def view_state(atlas: Atlas, search: str | None) -> dict:
-    """The view described by a query string, with defaults and invalid values dropped."""
-    q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    from geodata import indicators
-
-    ids_ok = {i.id for i in indicators.all_indicators()}
-    periods = atlas.periods()
-    region = q.get("region")
-    try:
-        atlas.region_info(region)
-    except KeyError:
-        region = None
-    palette = (
-        q.get("palette")
-        if q.get("palette") in ("YlOrRd", "Blues", "Purples", "YlGnBu", "RdBu", "PuOr")
-        else None
-    )
-    county = q.get("county")
-    if county not in atlas.layers.counties_web.index:
-        county = None
-    from dashboard.components.controls import MODES
-    from dashboard.overlays import parse_layers
-
-    mode = q.get("mode") if q.get("mode") in {m[0] for m in MODES} else "values"
-    programme = q.get("programme")
-    if programme is not None and atlas.programme(programme) is None:
-        programme = None
-    return {
-        "mode": mode,
-        **_analysis_params(q),
-        "layers": parse_layers(q.get("layers")),
-        "programme": int(programme) if programme is not None else None,
-        "pfilter": q.get("pfilter") == "1" and programme is not None,
-        "county": county,
-        "region": region,
-        "indicator": q.get("indicator") if q.get("indicator") in ids_ok else DEFAULT_INDICATOR,
-        "period": q.get("period")
-        if q.get("period") in periods
-        else (periods[-1] if periods else None),
-        "scheme": q.get("scheme")
-        if q.get("scheme") in ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
-        else "quantiles",
-        "palette": palette,
-        "pooled": q.get("pooled") == "1",
-        "breaks": (q.get("breaks") or "")[:200] or None,
-        "lang": q.get("lang") if q.get("lang") in ("zh", "en") else atlas.settings.default_lang,
-        "briefing": q.get("briefing") == "1",
-    }
+from dashboard.view import ViewState
 
 
-#: Analysis parameters in the URL: name, default, type, lowest, highest.
-ANALYSIS_PARAMS: tuple[tuple[str, float, type, float, float], ...] = (
-    ("perm", 999, int, 99, 9999),
-    ("seed", 20251123, int, 0, 2**31 - 1),
-    ("radius", 10, float, 1, 500),
-    ("k", 20, int, 1, 200),
-)
-
-
-def _analysis_params(q: dict) -> dict:
-    """Analysis parameters from a query: defaults for missing or out-of-range values."""
-    out: dict = {"fdr": q.get("fdr") == "1"}
-    for name, default, cast, lo, hi in ANALYSIS_PARAMS:
-        try:
-            v = cast(float(q.get(name, default)))
-        except (TypeError, ValueError, OverflowError):
-            v = default
-        out[name] = v if lo <= v <= hi else default
-    return out
-
-
-def view_query(state: dict) -> str:
-    """The query string of a view: the inverse of :func:`view_state`.
-
-    Defaults are left out where they have one (mode, layers, analysis parameters), so
-    shared links stay short; indicator, period, scheme and language are always written.
-    """
-    from urllib.parse import urlencode
-
-    q: dict = {}
-    for key in ("indicator", "period", "scheme", "lang", "region", "county", "palette"):
-        if state.get(key):
-            q[key] = state[key]
-    if state.get("pooled"):
-        q["pooled"] = "1"
-    if state.get("breaks") and state.get("scheme") == "user":
-        q["breaks"] = state["breaks"]
-    mode = state.get("mode") or "values"
-    if mode != "values":
-        q["mode"] = mode
-        for name, default, cast, _, _ in ANALYSIS_PARAMS:
-            v = state.get(name)
-            if v is not None and cast(v) != default:
-                q[name] = f"{cast(v):g}"
-        if state.get("fdr"):
-            q["fdr"] = "1"
-    if state.get("layers"):
-        q["layers"] = ",".join(state["layers"])
-    if state.get("programme") is not None:
-        q["programme"] = str(state["programme"])
-        if state.get("pfilter"):
-            q["pfilter"] = "1"
-    return "?" + urlencode(q)
+def view_state(atlas: Atlas, search: str | None) -> ViewState:
+    """The view described by a page's query string (lenient: unusable values fall back
+    to their defaults, so any link opens)."""
+    return ViewState.from_query(search, atlas, default_lang=atlas.settings.default_lang)
 
 
 def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None = None) -> html.Div:
@@ -130,14 +30,14 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
 
         return html.Div([error_banner(), upload_page(atlas, search)])
     state = view_state(atlas, search)
-    if state["briefing"]:  # the view as a sheet, without controls (issue 5)
+    if state.briefing:  # the view as a sheet, without controls (issue 5)
         from dashboard.components.briefing_page import briefing_page
 
         return briefing_page(atlas, state, search)
     from dashboard.components.export_links import export_links
 
-    lang = state["lang"]
-    synthetic = bool(state["period"]) and atlas.is_synthetic(state["period"])
+    lang = state.lang
+    synthetic = bool(state.period) and atlas.is_synthetic(state.period)
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -145,9 +45,9 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             # Stores start with "" or [] for "none", never None: a Store whose data is
             # None reports a change when it mounts and fires its callbacks at page load
             # (measured: 7 callbacks, 450 KB), which delayed the first paint.
-            dcc.Store(id=ids.REGION, data=state["region"] or ""),
+            dcc.Store(id=ids.REGION, data=state.region or ""),
             dcc.Store(id=ids.LANG, data=lang),
-            dcc.Store(id=ids.SELECTED, data=state["county"] or ""),
+            dcc.Store(id=ids.SELECTED, data=state.county or ""),
             dcc.Store(id=ids.SELECTION, data=[]),
             # Set once the map has painted (the charts fill), then once the bundles left
             # out of the page have loaded (the table mounts): dashboard.deferred.
@@ -216,14 +116,14 @@ def unavailable_page(search: str | None) -> html.Div:
     )
 
 
-def language_link(state: dict) -> html.Nav:
+def language_link(state: ViewState) -> html.Nav:
     """中文 | English: a plain link to the same view in the other language.
 
     A link (not a control with a callback) because every label changes: the page is
     rebuilt from its URL, which holds the whole view.
     """
-    lang = state["lang"]
-    href = view_query({**state, "lang": "en" if lang == "zh" else "zh"})
+    lang = state.lang
+    href = state.other_lang().to_query()
     current = html.Span("中文" if lang == "zh" else "English", className="lang-current")
     other = html.A(
         "English" if lang == "zh" else "中文",

@@ -116,48 +116,34 @@ class MapViews:
             credit=t("boundary_credit", lang),
         )
 
-    def view_figure(self, state: dict) -> dict:
-        """The initial map of a view (see ``layout.view_state``): values or the analysis
-        of its mode, and its overlays, so that a shared link opens exactly as it was."""
+    def view_figure(self, state) -> dict:
+        """The initial map of a view (a :class:`dashboard.view.ViewState`): values or the
+        analysis of its mode, and its overlays, so that a shared link opens as it was."""
         import contextlib
 
-        from dashboard.services import style_of
-
-        args = (state["indicator"], state["period"], state["scheme"], state["lang"])
+        args = (state.indicator, state.period, state.scheme, state.lang)
         try:
-            fig = self.map_figure(*args, state.get("region"), **style_of(state))
+            fig = self.map_figure(*args, state.region, **state.style())
         except ValueError:  # unusable breaks in the link: the default classes
-            fig = self.map_figure(*args[:2], "quantiles", args[3], state.get("region"))
+            fig = self.map_figure(*args[:2], "quantiles", args[3], state.region)
         # No copy needed: _memo hands out a fresh object every time (a new computation
         # or an unpickled cache entry), so editing this one cannot change another's.
-        params = self.view_params(state)
+        params = state.analysis_params()
         if params is not None:
             # A mode this period cannot run (cluster change without an earlier period)
             # leaves the values map; the analysis line says why once the user acts.
             with contextlib.suppress(ValueError, KeyError):
-                self.analysis_patch(fig, params, state["period"], state["lang"], state["scheme"])
+                self.analysis_patch(fig, params, state.period, state.lang, state.scheme)
         self.overlay_patch(
             fig,
-            period=state["period"],
-            region=state.get("region"),
-            layers=state.get("layers"),
-            programme_id=state.get("programme"),
-            selected=state.get("county"),
-            lang=state["lang"],
+            period=state.period,
+            region=state.region,
+            layers=state.layers,
+            programme_id=state.programme,
+            selected=state.county,
+            lang=state.lang,
         )
         return fig
-
-    def view_params(self, state: dict):
-        """Analysis parameters of a view's map mode (``None`` for indicator values)."""
-        return self.params_for(
-            state.get("mode") or "values",
-            state["indicator"],
-            state.get("perm"),
-            state.get("seed"),
-            ["fdr"] if state.get("fdr") else [],
-            state.get("radius"),
-            state.get("k"),
-        )
 
     def map_patch(
         self,
@@ -236,52 +222,37 @@ class MapViews:
     def analysis_patch(
         self, patch, params, period: str | None, lang: str, scheme: str = "quantiles"
     ):
-        """Patch the map with an analysis result (categories or values)."""
+        """Patch the map with an analysis result (categories or values).
+
+        Names, colours, hover details and titles come from the method's view
+        (:mod:`dashboard.methods`); counties without a result are no data.
+        """
+        from dashboard import methods
         from dashboard.figures import legend_labels, pick_colours
         from dashboard.i18n import fmt_number
-        from geodata import analysis
-        from geodata.classify import classify
+        from geodata.analysis.classify import classify
 
         p = self.resolve_period(period)
         result = self.analysis(params, p)
-        synthetic = self.is_synthetic(p)
-        note = t("synthetic_short", lang) if synthetic else ""
+        view = methods.view(params.method)
+        note = t("synthetic_short", lang) if self.is_synthetic(p) else ""
         nd = t("no_data", lang)
-        sites = None
-        if params.method == "2sfca":
-            v = analysis.value_result(params, result)
+        detail = view.detail(result, lang)
+        title = view.title(params, lang)
+        sub = view.subtitle(params, p, lang)
+        if methods.draws_values(params.method):
+            v = methods.value_series(params, result)
             cls = classify(v.to_numpy(), scheme, 5)
-            colours = pick_colours(max(cls.k, 1), "Blues")
-            reach = result["facilities_in_reach"]
-            near = result["nearest_facility_km"]
-            text = [
-                nd
-                if a != a
-                else (
-                    f"{a:,.2f} · {int(r):,} {'处' if lang == 'zh' else 'in reach'} · "
-                    f"{'最近' if lang == 'zh' else 'nearest'} {d:,.1f} km"
-                )
-                for a, r, d in zip(v, reach.fillna(0), near.fillna(float("nan")), strict=True)
-            ]
-            title = (
-                f"2SFCA 可达性（{params.radius_km:g} 公里）<br><sub>每千名留守儿童 · {p}</sub>"
-                if lang == "zh"
-                else f"2SFCA access ({params.radius_km:g} km)<br><sub>per 1,000 left-behind · {p}</sub>"
-            )
+            colours = pick_colours(max(cls.k, 1), view.palette)
+            text = [nd if a != a else f"{a:,.2f}{d}" for a, d in zip(v, detail, strict=True)]
+            unit = t(f"unit.{params.method}", lang)
+            full = f"{title}<br><sub>{unit} · {sub}</sub>"
             return self._patch(
-                patch,
-                cls.classes.tolist(),
-                text,
-                colours,
-                legend_labels(cls, nd, 2),
-                title,
-                title.split("<br>")[0],
-                note,
-                None,
-            )
-        cats = analysis.categories(params, result, lang)
+                patch, cls.classes.tolist(), text, colours, legend_labels(cls, nd, 2), full,
+                title, note, None,
+            )  # fmt: skip
+        cats = methods.categories(params, result, lang)
         labels = list(cats.labels)
-        detail = self._detail(params, result, lang)
         text = [
             nd if c < 0 else f"{labels[c]}{d}" for c, d in zip(cats.classes, detail, strict=True)
         ]
@@ -289,57 +260,20 @@ class MapViews:
         ticks = [f"{nd} ({int((cats.classes == -1).sum()):,})"] + [
             f"{lab} ({n:,})" for lab, n in zip(labels, counts, strict=True)
         ]
-        title = f"{cats.title}<br><sub>{self._subtitle(params, p, lang)}</sub>"
-        if params.method == "mclp" and "sites" in result.attrs:
+        sites = None
+        if "sites" in result.attrs:
             s = result.attrs["sites"].copy()
             names = self.layers.counties_web["name_zh"]
+            word = t("detail.newly_covers", lang)
             s["label"] = [
-                (
-                    f"#{int(o)} {names.get(str(i), str(i))}: "
-                    f"{'新增覆盖' if lang == 'zh' else 'newly covers'} {fmt_number(n, lang)}"
-                )
+                f"#{int(o)} {names.get(str(i), str(i))}: {word} {fmt_number(n, lang)}"
                 for i, o, n in zip(s.index, s["order"], s["newly_covered"], strict=True)
             ]
             sites = s
         return self._patch(
-            patch, cats.classes.tolist(), text, cats.colours, ticks, title, cats.title, note, sites
-        )
-
-    @staticmethod
-    def _detail(params, result, lang: str) -> list[str]:
-        m = params.method
-        if m in ("lisa", "lisa_rate"):
-            return [
-                f" · I={i:.2f}, p={p:.3f}" if p == p else ""
-                for i, p in zip(result["lisa_i"], result["lisa_p"], strict=True)
-            ]
-        if m == "gistar":
-            return [
-                f" · z={z:.2f}, p={p:.3f}" if p == p else ""
-                for z, p in zip(result["gi_z"], result["gi_p"], strict=True)
-            ]
-        if m == "cluster_change":
-            return [
-                f" · {b} → {a}" if isinstance(a, str) else ""
-                for b, a in zip(result["lisa_cluster_before"], result["lisa_cluster"], strict=True)
-            ]
-        if m == "coverage":
-            word = "缺口分" if lang == "zh" else "gap score"
-            return [f" · {word} {g:.2f}" if g == g else "" for g in result["gap_score"]]
-        return [""] * len(result)
-
-    @staticmethod
-    def _subtitle(params, period: str, lang: str) -> str:
-        zh = lang == "zh"
-        if params.method in ("lisa", "lisa_rate", "gistar", "cluster_change"):
-            ind = indicators.get(params.indicator)
-            name = ind.name_zh if zh else ind.name_en
-            fdr = " · FDR" if params.fdr else ""
-            perm = f"{params.permutations} {'次置换' if zh else 'permutations'}"
-            return f"{name} · {perm} · α={params.alpha:g}{fdr} · {period}"
-        if params.method == "mclp":
-            return f"K={params.k} · {params.radius_km:g} {'公里' if zh else 'km'} · {period}"
-        return period
+            patch, cats.classes.tolist(), text, cats.colours, ticks, f"{title}<br><sub>{sub}</sub>",
+            cats.title, note, sites,
+        )  # fmt: skip
 
     def linked_figures(
         self,

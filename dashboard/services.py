@@ -21,7 +21,7 @@ from dashboard.mapviews import MapViews
 from dashboard.overlays import Overlays
 from dashboard.settings import Settings
 from geodata import boundaries, indicators, periods, privacy
-from geodata.classify import classify
+from geodata.analysis.classify import classify, parse_breaks
 from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
 log = logging.getLogger(__name__)
@@ -169,23 +169,22 @@ class Atlas(MapViews, Overlays):
         p = self.resolve_period(period)
 
         def compute() -> pd.DataFrame:
-            table = self.county_table(p)
-            values = previous = None
-            if params.method in ("lisa", "gistar", "cluster_change"):
+            needs = analysis.get(params.method).needs
+            values = previous = facilities = None
+            if "values" in needs:
                 values = self.indicator_values(params.indicator, p)
-            if params.method == "cluster_change":
+            if "previous_values" in needs:
                 prev = periods.previous_period(p)
                 if prev not in self.periods():
                     raise ValueError(f"no data for the period before {p} ({prev})")
                 previous = self.indicator_values(params.indicator, prev)
-            facilities = None
-            if params.method in ("2sfca", "mclp"):
+            if "facilities" in needs:
                 facilities = self.facility_points(p)
             return analysis.run(
                 params,
-                table,
+                self.county_table(p),
                 values,
-                weights=self.weights,
+                weights=self.weights if "weights" in needs else None,
                 facilities=facilities,
                 previous_values=previous,
                 candidates=candidates,
@@ -204,29 +203,6 @@ class Atlas(MapViews, Overlays):
         out.attrs.update(result.attrs)
         return out
 
-    def params_for(self, mode, indicator, perms, seed, fdr, radius, k):
-        """AnalysisParams from the UI controls (None for the plain values map)."""
-        from geodata.analysis import AnalysisParams
-
-        if mode in (None, "values"):
-            return None
-
-        def val(x, default, cast):
-            try:
-                return cast(x) if x not in (None, "") else default
-            except (TypeError, ValueError):
-                return default
-
-        return AnalysisParams(
-            method=mode,
-            indicator=indicator,
-            permutations=val(perms, 999, int),
-            seed=val(seed, 20251123, int),
-            fdr=bool(fdr),
-            radius_km=val(radius, 10.0, float),
-            k=val(k, 20, int),
-        )
-
     def mode_table(self, mode, params, indicator, period, lang, scope=None):
         """(rowData, columnDefs, note) for the table under the map, memoised.
 
@@ -244,19 +220,19 @@ class Atlas(MapViews, Overlays):
         )
 
     def _mode_table(self, mode, params, indicator, period, lang, scope=None):
-        from dashboard import analysis_views as av
+        from dashboard import methods
 
         names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
         if scope is not None:
             names = names[names.index.isin(scope)]
         if params is None:
             values = self.indicator_values(indicator, period)
-            table = av.table_for("values", pd.DataFrame(), names, values, lang)
+            table = methods.table_for(methods.VALUES, pd.DataFrame(), names, values, lang)
         else:
             result = self.analysis(params, period)
             if scope is not None:
                 result = result[result.index.isin(scope)]
-            table = av.table_for(params.method, result, names, None, lang)
+            table = methods.table_for(params.method, result, names, None, lang)
         if params is None and privacy.is_child_count(indicator):
             table = privacy.suppress_frame(
                 table.rename(columns={"value": indicator}), self.suppress_k
@@ -264,36 +240,16 @@ class Atlas(MapViews, Overlays):
             table = table.rename(columns={indicator: "value"})
         else:
             table = privacy.suppress_frame(table, self.suppress_k)
-        rows, defs = av.grid_payload(table, lang)
-        return rows, defs, av.note(mode or "values", lang)
+        rows, defs = methods.grid_payload(table, lang)
+        return rows, defs, methods.note(mode, lang)
 
-    @staticmethod
-    def progress_text(mode, perms, lang) -> str:
-        """What a running job is doing, for the progress line."""
-        zh = lang == "zh"
-        if mode in ("lisa", "lisa_rate", "gistar", "cluster_change"):
-            n = perms or 999
-            return f"计算中：{n} 次置换检验…" if zh else f"Computing: {n} permutations…"
-        if mode == "mclp":
-            return "计算中：求解最大覆盖选址（CBC）…" if zh else "Computing: solving MCLP (CBC)…"
-        return "计算中…" if zh else "Computing…"
+    def mode_summary(self, params, period, lang) -> str:
+        """One line after 'Done' (what the run achieved, where the method says)."""
+        from dashboard import methods
 
-    def mode_summary(self, mode, params, period, lang) -> str:
-        """One line after 'Done' (the MCLP result in children)."""
-        if params is None or params.method != "mclp":
+        if params is None:
             return ""
-        s = self.analysis(params, period).attrs.get("summary", {})
-        if not s:
-            return ""
-        if lang == "zh":
-            return (
-                f" · 新增覆盖 {s['newly_covered']:,.0f} 名留守儿童；覆盖率 "
-                f"{s['share_before']:.1%} → {s['share_after']:.1%}（{s['sites']} 处）"
-            )
-        return (
-            f" · newly covers {s['newly_covered']:,.0f} left-behind children; coverage "
-            f"{s['share_before']:.1%} → {s['share_after']:.1%} ({s['sites']} sites)"
-        )
+        return methods.summary_line(params, self.analysis(params, period), lang)
 
     # --- caching --------------------------------------------------------------------
     def stamp(self) -> str:
@@ -701,40 +657,6 @@ def codes_key(codes) -> str:
     import hashlib
 
     return hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:16]
-
-
-def style_of(state: dict) -> dict:
-    """The map style options a view asks for (palette, pooled breaks, user breaks).
-
-    Dash-free so that the explorer, the exports and the briefing read a view alike.
-    """
-    out: dict = {}
-    if state.get("palette"):
-        out["palette"] = state["palette"]
-    if state.get("pooled"):
-        out["pooled"] = True
-    if state.get("breaks") and state.get("scheme") == "user":
-        out["breaks"] = state["breaks"]
-    return out
-
-
-def parse_breaks(text: str | None) -> list[float] | None:
-    """User-set class breaks from ``"100, 500，1000"`` (ASCII or full-width commas).
-
-    Raises ``ValueError`` naming the part that is not a number.
-    """
-    if not text or not str(text).strip():
-        return None
-    out = []
-    for part in str(text).replace("，", ",").replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            out.append(float(part.replace(" ", "")))
-        except ValueError:
-            raise ValueError(f"break {part!r} is not a number") from None
-    return sorted(set(out)) or None
 
 
 def _num(v) -> float | None:

@@ -237,7 +237,7 @@ def test_any_link_opens_a_page(dash_app, query):
     atlas = dash_app.atlas
     search = "?" + urlencode(query)
     state = view_state(atlas, search)
-    assert state["mode"] in {"values", "lisa", "lisa_rate", "gistar", "cluster_change",
+    assert state.mode in {"values", "lisa", "lisa_rate", "gistar", "cluster_change",
                              "coverage", "2sfca", "mclp"}  # fmt: skip
-    if state["mode"] == "values":  # analysis modes are covered elsewhere (slower)
+    if state.mode == "values":  # analysis modes are covered elsewhere (slower)
         assert build_layout(atlas, search) is not None

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -279,12 +280,20 @@ def test_worker_waits_for_redis(tmp_path):
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
-        time.sleep(8)
-        assert proc.poll() is None, proc.stdout.read()
+        # Wait for two tries (the second after the first pause), not for a fixed time.
+        deadline = time.time() + 60
+        while time.time() < deadline and sum("is unreachable" in x for x in lines) < 2:
+            assert proc.poll() is None, "".join(lines)
+            time.sleep(0.1)
+        assert proc.poll() is None, "".join(lines)
     finally:
         _stop(proc)
-    text = proc.stdout.read()
+    reader.join(10)
+    text = "".join(lines)
     assert "is unreachable" in text and "trying again in 1 s" in text, text
     assert "Traceback" not in text
 

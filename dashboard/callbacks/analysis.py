@@ -6,8 +6,9 @@ import time
 
 from dash import Input, Output, Patch, State, callback_context, no_update
 
-from dashboard import ids
+from dashboard import ids, methods
 from dashboard.services import Atlas
+from dashboard.view import ViewState
 
 
 def register(app, atlas: Atlas) -> None:
@@ -85,18 +86,21 @@ def register(app, atlas: Atlas) -> None:
         # the analysis itself always runs on the whole country.
         scope = atlas.scope_codes(region, programme, bool(only))
         table_only = trigger in (ids.REGION, ids.PROGRAMME, ids.PFILTER)
+        view = ViewState.from_controls(
+            indicator=indicator, period=period, scheme=scheme, mode=mode, perm=perms, seed=seed,
+            fdr=fdr, radius=radius, k=k, lang=lang,
+        )  # fmt: skip
+        params = view.analysis_params()
         if (mode == "values" and trigger not in (ids.MODE,)) or table_only:
             # The values callback redraws the map; only refresh the side table here.
-            params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
             try:
                 rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
             except (ValueError, KeyError):
                 return no_update, no_update, no_update, no_update
             table = pack(atlas, rows, defs, period)
             return no_update, no_update if table_only else note, table, no_update
-        set_progress(atlas.progress_text(mode, perms, lang))
+        set_progress(methods.progress_text(view.mode, view.perm, lang))
         try:
-            params = atlas.params_for(mode, indicator, perms, seed, fdr, radius, k)
             if params is None:
                 patch = atlas.map_patch(Patch(), indicator, period, scheme, lang)
             else:
@@ -107,7 +111,7 @@ def register(app, atlas: Atlas) -> None:
             return no_update, no_update, no_update, message
         seconds = time.perf_counter() - started
         done = f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s" + atlas.mode_summary(
-            mode, params, period, lang
+            params, period, lang
         )
         # Background results are pickled through diskcache, which a Patch object does not
         # survive; its JSON form is what the renderer applies anyway.

@@ -45,11 +45,14 @@ def register(app, atlas: Atlas) -> None:
         indicator, period, scheme, region, selection, palette, pooled, breaks, prog, only, painted,
         lang,
     ):  # fmt: skip
-        from dashboard.callbacks.map import style_options
+        from dashboard.view import ViewState
 
         if not painted:  # the map goes first
             return no_update, no_update
-        style = style_options(palette, pooled, breaks if scheme == "user" else None)
+        style = ViewState.from_controls(
+            indicator=indicator, period=period, scheme=scheme, palette=palette, pooled=pooled,
+            breaks=breaks,
+        ).style()  # fmt: skip
         scope = atlas.scope_codes(region, prog, bool(only)) if only else None
         try:
             return atlas.linked_figures(

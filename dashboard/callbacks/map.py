@@ -9,6 +9,7 @@ from dashboard.components.controls import definition
 from dashboard.components.county_panel import county_panel
 from dashboard.components.map_card import breadcrumb
 from dashboard.services import Atlas
+from dashboard.view import ViewState
 
 
 def register(app, atlas: Atlas) -> None:
@@ -33,7 +34,10 @@ def register(app, atlas: Atlas) -> None:
     def update_map(
         indicator, period, scheme, region, palette, pooled, breaks, lang, mode, programme, only
     ):
-        style = style_options(palette, pooled, breaks if scheme == "user" else None)
+        style = ViewState.from_controls(
+            indicator=indicator, period=period, scheme=scheme, palette=palette, pooled=pooled,
+            breaks=breaks,
+        ).style()  # fmt: skip
         patch = Patch()
         atlas.zoom_patch(patch, region)
         summary = None
@@ -71,11 +75,8 @@ def register(app, atlas: Atlas) -> None:
     )
     def sync_url(*values):
         """The address bar and the language link always hold the whole view."""
-        from dashboard.layout import view_query
-
-        state = url_state(*values)
-        other = {**state, "lang": "en" if state["lang"] == "zh" else "zh"}
-        return view_query(state), view_query(other)
+        state = ViewState.from_controls(**dict(zip(VIEW_FIELDS, values, strict=True)))
+        return state.to_query(), state.other_lang().to_query()
 
     app.clientside_callback(
         "function(n) { if (n) { window.location.reload(); } return window.dash_clientside.no_update; }",
@@ -149,7 +150,7 @@ def register(app, atlas: Atlas) -> None:
         return bool(n_clicks)
 
 
-#: The controls that make up a view, in the order :func:`url_state` takes them.
+#: The controls that make up a view, with the ViewState field each one sets.
 VIEW_CONTROLS: tuple[tuple[str, str], ...] = (
     (ids.INDICATOR, "value"),
     (ids.PERIOD, "value"),
@@ -170,43 +171,7 @@ VIEW_CONTROLS: tuple[tuple[str, str], ...] = (
     (ids.PFILTER, "value"),
     (ids.LANG, "data"),
 )
-
-
-def url_state(
-    indicator, period, scheme, region, county, palette, pooled, breaks,
-    mode, perm, seed, fdr, radius, k, layers, programme, only, lang,
-) -> dict:  # fmt: skip
-    """The view state (as ``layout.view_state`` returns it) from the controls."""
-    style = style_options(palette, pooled, breaks if scheme == "user" else None)
-    return {
-        "indicator": indicator,
-        "period": period,
-        "scheme": scheme,
-        "lang": lang,
-        "region": region,
-        "county": county,
-        "palette": style.get("palette"),
-        "pooled": bool(style.get("pooled")),
-        "breaks": style.get("breaks"),
-        "mode": mode or "values",
-        "perm": perm,
-        "seed": seed,
-        "fdr": bool(fdr),
-        "radius": radius,
-        "k": k,
-        "layers": list(layers or []),
-        "programme": programme,
-        "pfilter": bool(only) and programme is not None,
-    }
-
-
-def style_options(palette, pooled, breaks) -> dict:
-    """Map style options from the controls (defaults dropped, so cache keys stay few)."""
-    out: dict = {}
-    if palette and palette != "auto":
-        out["palette"] = palette
-    if pooled:
-        out["pooled"] = True
-    if breaks and str(breaks).strip():
-        out["breaks"] = str(breaks).strip()
-    return out
+VIEW_FIELDS = ("indicator", "period", "scheme", "region", "county", "palette", "pooled",
+               "breaks", "mode", "perm", "seed", "fdr", "radius", "k", "layers", "programme",
+               "pfilter", "lang")  # fmt: skip
+assert len(VIEW_FIELDS) == len(VIEW_CONTROLS)

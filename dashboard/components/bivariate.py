@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from geodata.coverage import bivariate_legend
+from dashboard.methods import bivariate_legend
 
 
 def bivariate_grid(lang: str) -> html.Div:

@@ -9,6 +9,7 @@ comes from :func:`dashboard.briefing.sheet_text`, the same as on exported files.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from dash import dcc, html
 
@@ -17,9 +18,12 @@ from dashboard.briefing import sheet_text
 from dashboard.components.export_links import export_links
 from dashboard.i18n import t
 
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
-def briefing_page(atlas, state: dict, search: str | None) -> html.Div:
-    lang = state["lang"]
+
+def briefing_page(atlas, state: ViewState, search: str | None) -> html.Div:
+    lang = state.lang
     text = sheet_text(atlas, state, today=dt.date.today())
     fig = atlas.view_figure(state)  # a copy: the explorer's figure, edited here
     credit = t("boundary_credit", lang)  # in the footer below: not twice

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import Atlas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
 
 def placeholder(height: int) -> dict:
@@ -23,13 +28,13 @@ def placeholder(height: int) -> dict:
     }
 
 
-def charts_card(atlas: Atlas, state: dict) -> html.Section:
+def charts_card(atlas: Atlas, state: ViewState) -> html.Section:
     """The two linked charts, empty at first: they fill once the map has painted.
 
     Drawing them first (about 0.9 s of the browser's main thread) held the map back by
     as much (``dashboard.deferred``, bench/bench_pageload.py); they sit below it anyway.
     """
-    zh = state["lang"] == "zh"
+    zh = state.lang == "zh"
     dist, scatter = placeholder(220), placeholder(300)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     hint = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, methods
 from dashboard.i18n import t
 from dashboard.services import Atlas
+from dashboard.view import ViewState, param_bounds
 from geodata import indicators
 
 GROUP_NAMES = {
@@ -40,14 +41,14 @@ def definition(indicator_id: str, lang: str) -> str:
     return ind.definition_zh if lang == "zh" else ind.definition_en
 
 
-def controls(atlas: Atlas, state: dict) -> html.Aside:
-    lang = state["lang"]
+def controls(atlas: Atlas, state: ViewState) -> html.Aside:
+    lang = state.lang
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean", "user"]
     from dashboard.components.county_panel import county_panel, search_box
     from dashboard.components.programme_card import layer_controls
 
-    selected = state.get("county")
-    profile = atlas.county_profile(selected, state["period"], lang) if selected else None
+    selected = state.county
+    profile = atlas.county_profile(selected, state.period, lang) if selected else None
     return html.Aside(
         [
             search_box(lang),
@@ -58,11 +59,11 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     dcc.Dropdown(
                         id=ids.INDICATOR,
                         options=indicator_options(lang),
-                        value=state["indicator"],
+                        value=state.indicator,
                         clearable=False,
                     ),
                     html.P(
-                        definition(state["indicator"], lang),
+                        definition(state.indicator, lang),
                         id=ids.DEFINITION,
                         className="definition",
                     ),
@@ -74,7 +75,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     dcc.Dropdown(
                         id=ids.PERIOD,
                         options=atlas.periods(),
-                        value=state["period"],
+                        value=state.period,
                         clearable=False,
                     ),
                 ]
@@ -86,7 +87,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     dcc.Dropdown(
                         id=ids.SCHEME,
                         options=[{"label": t(s, lang), "value": s} for s in schemes],
-                        value=state["scheme"],
+                        value=state.scheme,
                         clearable=False,
                     ),
                 ]
@@ -97,7 +98,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                         id=ids.BREAKS,
                         type="text",
                         debounce=True,
-                        value=state.get("breaks") or "",
+                        value=state.breaks or "",
                         placeholder="自定义分级：100, 500, 1000"
                         if lang == "zh"
                         else "Your breaks: 100, 500, 1000",
@@ -105,7 +106,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     ),
                     dcc.Checklist(
                         id=ids.POOLED,
-                        value=["pooled"] if state.get("pooled") else [],
+                        value=["pooled"] if state.pooled else [],
                         options=[
                             {
                                 "label": "各时期统一分级（便于比较）"
@@ -121,7 +122,7 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
                     ),
                     dcc.Dropdown(
                         id=ids.PALETTE,
-                        value=state.get("palette") or "auto",
+                        value=state.palette or "auto",
                         clearable=False,
                         options=palette_options(lang),
                     ),
@@ -130,15 +131,13 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
             ),
             html.Div(
                 atlas.summary_text(
-                    state["indicator"],
-                    state["period"],
+                    state.indicator,
+                    state.period,
                     lang,
-                    state.get("region"),
-                    scope=atlas.scope_codes(
-                        state.get("region"), state.get("programme"), state.get("pfilter")
-                    ),
+                    state.region,
+                    scope=atlas.scope_codes(state.region, state.programme, state.pfilter),
                 )
-                if state["period"]
+                if state.period
                 else "",
                 id=ids.SUMMARY,
                 className="atlas-summary",
@@ -149,21 +148,9 @@ def controls(atlas: Atlas, state: dict) -> html.Aside:
     )
 
 
-MODES = [
-    ("values", "指标数值", "Indicator values"),
-    ("lisa", "聚类（局部莫兰指数）", "Clusters (Local Moran's I)"),
-    ("lisa_rate", "比率聚类（经验贝叶斯）", "Rate clusters (Empirical Bayes)"),
-    ("gistar", "热点（Getis-Ord Gi*）", "Hot spots (Getis-Ord Gi*)"),
-    ("cluster_change", "聚类变化（与上一期）", "Cluster change (since last period)"),
-    ("coverage", "需求与覆盖（双变量）", "Need vs coverage (bivariate)"),
-    ("2sfca", "可达性（两步移动搜索法）", "Access (2SFCA)"),
-    ("mclp", "新设施选址（最大覆盖）", "Where to build next (MCLP)"),
-]
-
-
-def analysis_controls(state: dict) -> html.Div:
+def analysis_controls(state: ViewState) -> html.Div:
     """Map mode and the parameters of the analysis methods."""
-    lang = state["lang"]
+    lang = state.lang
     zh = lang == "zh"
 
     def num(id_, label, value, lo, hi, step):
@@ -189,42 +176,38 @@ def analysis_controls(state: dict) -> html.Div:
             html.Label("地图内容" if zh else "Map shows", htmlFor=ids.MODE),
             dcc.Dropdown(
                 id=ids.MODE,
-                value=state.get("mode", "values"),
+                value=state.mode,
                 clearable=False,
-                options=[{"label": z if zh else e, "value": v} for v, z, e in MODES],
+                options=methods.mode_options(lang),
             ),
             html.Div(
                 [
                     num(
                         ids.PERMUTATIONS,
                         "置换次数" if zh else "Permutations",
-                        state.get("perm", 999),
-                        99,
-                        9999,
+                        state.perm,
+                        *param_bounds("perm")[1:3],
                         1,
                     ),
                     num(
                         ids.SEED,
                         "随机种子" if zh else "Seed",
-                        state.get("seed", 20251123),
-                        0,
-                        2**31 - 1,
+                        state.seed,
+                        *param_bounds("seed")[1:3],
                         1,
                     ),
                     num(
                         ids.RADIUS,
                         "服务半径（公里）" if zh else "Radius (km)",
-                        state.get("radius", 10),
-                        1,
-                        500,
+                        state.radius,
+                        *param_bounds("radius")[1:3],
                         1,
                     ),
                     num(
                         ids.K,
                         "新增设施数 K" if zh else "New sites K",
-                        state.get("k", 20),
-                        1,
-                        200,
+                        state.k,
+                        *param_bounds("k")[1:3],
                         1,
                     ),
                 ],
@@ -232,7 +215,7 @@ def analysis_controls(state: dict) -> html.Div:
             ),
             dcc.Checklist(
                 id=ids.FDR,
-                value=["fdr"] if state.get("fdr") else [],
+                value=["fdr"] if state.fdr else [],
                 options=[
                     {
                         "label": "错误发现率校正 (FDR)" if zh else "False discovery rate (FDR)",
@@ -248,16 +231,14 @@ def analysis_controls(state: dict) -> html.Div:
     )
 
 
-def _mode_note(state: dict):
+def _mode_note(state):
     """The method note of the view's map mode (and the bivariate legend)."""
-    from dashboard import analysis_views as av
-
-    mode = state.get("mode") or "values"
-    note = av.note(mode, state["lang"])
+    mode = state.mode
+    note = methods.note(mode, state.lang)
     if mode == "coverage":
         from dashboard.components.bivariate import bivariate_grid
 
-        return [note, bivariate_grid(state["lang"])]
+        return [note, bivariate_grid(state.lang)]
     return note
 
 

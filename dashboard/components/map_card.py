@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import Atlas
 
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
-def map_card(atlas: Atlas, state: dict) -> html.Section:
+
+def map_card(atlas: Atlas, state: ViewState) -> html.Section:
     fig = atlas.view_figure(state)
     return html.Section(
         [
-            breadcrumb(atlas, state.get("region"), state["lang"]),
+            breadcrumb(atlas, state.region, state.lang),
             dcc.Graph(
                 id=ids.MAP,
                 figure=fig,

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import Atlas
 
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
-def layer_controls(state: dict) -> html.Div:
+
+def layer_controls(state: ViewState) -> html.Div:
     """Map layers a user can switch on (in the URL as ``layers``)."""
-    zh = state["lang"] == "zh"
+    zh = state.lang == "zh"
     return html.Div(
         [
             html.Label("图层" if zh else "Layers", htmlFor=ids.LAYERS),
             dcc.Checklist(
                 id=ids.LAYERS,
-                value=list(state.get("layers") or []),
+                value=list(state.layers or []),
                 options=[
                     {
                         "label": "服务设施（儿童之家、活动中心）"
@@ -35,10 +40,10 @@ def layer_controls(state: dict) -> html.Div:
     )
 
 
-def programme_card(atlas: Atlas, state: dict) -> html.Section:
-    lang = state["lang"]
+def programme_card(atlas: Atlas, state: ViewState) -> html.Section:
+    lang = state.lang
     zh = lang == "zh"
-    pid = state.get("programme")
+    pid = state.programme
     return html.Section(
         [
             html.Div(
@@ -61,7 +66,7 @@ def programme_card(atlas: Atlas, state: dict) -> html.Section:
                     ),
                     dcc.Checklist(
                         id=ids.PFILTER,
-                        value=["only"] if state.get("pfilter") else [],
+                        value=["only"] if state.pfilter else [],
                         options=[
                             {
                                 "label": "只看项目县（表格、图表、汇总）"
@@ -73,7 +78,7 @@ def programme_card(atlas: Atlas, state: dict) -> html.Section:
                     ),
                     html.Div(
                         comparison_table(
-                            atlas.programme_comparison(pid, state["period"], lang)
+                            atlas.programme_comparison(pid, state.period, lang)
                             if pid is not None
                             else None,
                             lang,

@@ -9,16 +9,21 @@ lost.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.services import Atlas
 
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.view import ViewState
 
-def table_card(atlas: Atlas, state: dict) -> html.Section:
+
+def table_card(atlas: Atlas, state: ViewState) -> html.Section:
     """The table's heading and CSV button, and the slot the grid fills after first paint."""
-    zh = state["lang"] == "zh"
+    zh = state.lang == "zh"
     return html.Section(
         [
             html.Div(
@@ -45,27 +50,27 @@ def table_card(atlas: Atlas, state: dict) -> html.Section:
     )
 
 
-def table_data(atlas: Atlas, state: dict) -> dict:
+def table_data(atlas: Atlas, state) -> dict:
     """What the grid shows for a view: rows, columns and CSV settings.
 
     The mode's table for the region (or the programme used as a filter); the values
     when the view's analysis cannot run this period.
     """
-    scope = atlas.scope_codes(state.get("region"), state.get("programme"), state.get("pfilter"))
+    scope = atlas.scope_codes(state.region, state.programme, state.pfilter)
     try:
         rows, defs, _ = atlas.mode_table(
-            state.get("mode") or "values",
-            atlas.view_params(state),
-            state["indicator"],
-            state["period"],
-            state["lang"],
+            state.mode,
+            state.analysis_params(),
+            state.indicator,
+            state.period,
+            state.lang,
             scope=scope,
         )
     except (ValueError, KeyError):
         rows, defs, _ = atlas.mode_table(
-            "values", None, state["indicator"], state["period"], state["lang"], scope=scope
+            "values", None, state.indicator, state.period, state.lang, scope=scope
         )
-    return pack(atlas, rows, defs, state["period"])
+    return pack(atlas, rows, defs, state.period)
 
 
 def pack(atlas: Atlas, rows: list, defs: list, period: str | None) -> dict:

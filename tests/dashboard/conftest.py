@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import threading
 import uuid
 from urllib.parse import quote
 
@@ -82,3 +84,56 @@ def signed_in(app, who=EDITOR, ip: str = "127.0.0.1"):
     r = sign_in(client, *who, ip=ip)
     assert r.status_code == 303, r.get_data(as_text=True)[:300]
     return client, client.get("/api/v1/session").json["csrf_token"]
+
+
+# --- exports: one warm renderer for every export test, and a proxy that records any
+# connection the browser tries to make (there must be none) ---
+@pytest.fixture(scope="session")
+def proxy_hits():
+    """A local 'proxy' that records every connection the browser makes."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(1)
+                try:
+                    hits.append(conn.recv(300))
+                except OSError:
+                    hits.append(b"")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield sock.getsockname()[1], hits
+    stop.set()
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def renderer(proxy_hits):
+    r = _export().Renderer(proxy_server=f"http://127.0.0.1:{proxy_hits[0]}")
+    old = _export().set_shared_renderer(r)
+    yield r
+    r.stop()
+    _export().set_shared_renderer(old)
+
+
+@pytest.fixture()
+def xclient(dash_app, renderer):
+    return dash_app.server.test_client()
+
+
+def _export():
+    from dashboard import export
+
+    return export

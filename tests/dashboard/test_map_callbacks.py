@@ -73,6 +73,25 @@ def callback_key(dash_app, output: str, first_input: str) -> str:
     raise KeyError(output)
 
 
+def ok(r) -> dict:
+    """The callback's outputs, after checking that it really succeeded.
+
+    Dash answers 200 with the error banner (``on_error``) when a callback raised, so the
+    status alone proves nothing: the banner must not have been raised.
+    """
+    assert r.status_code == 200, r.data[:300]
+    body = json.loads(r.data)
+    banner = body.get("sideUpdate", {}).get(ids.ERROR_BANNER, {})
+    assert banner.get("hidden", True) is True, banner
+    return body["response"]
+
+
+def map_values(response: dict) -> list:
+    """The class of every county in a map patch (the new ``z``)."""
+    ops = response[ids.MAP]["figure"]["operations"]
+    return next(o for o in ops if tuple(o["location"]) == ("data", 0, "z"))["params"]["value"]
+
+
 def _update(
     client,
     indicator,
@@ -143,9 +162,8 @@ def sync_url(client, **view):
 
 def test_indicator_switch_sends_values_only(client):
     r = _update(client, "migrant")
-    assert r.status_code == 200
+    payload = ok(r)
     raw = r.data
-    payload = json.loads(raw)["response"]
     patch = payload[ids.MAP]["figure"]
     assert patch["__dash_patch_update"] == "__dash_patch_update"
     paths = {tuple(op["location"]) for op in patch["operations"]}
@@ -157,22 +175,40 @@ def test_indicator_switch_sends_values_only(client):
 
 
 def test_classification_schemes(client):
-    for scheme in ("fisher_jenks", "equal_interval", "std_mean"):
-        assert _update(client, "left_behind", scheme=scheme).status_code == 200
+    seen = {}
+    for scheme in ("quantiles", "fisher_jenks", "equal_interval", "std_mean"):
+        z = map_values(ok(_update(client, "left_behind", scheme=scheme)))
+        assert len(z) >= 2800 and max(z) >= 4, scheme  # every county, several classes
+        seen[scheme] = tuple(z)
+    assert len(set(seen.values())) == 4  # each scheme classes the counties differently
 
 
 def test_every_indicator_renders(client, dash_app):
     from geodata import indicators
 
     for ind in indicators.all_indicators():
-        r = _update(client, ind.id, period="2026-H1")
-        assert r.status_code == 200, ind.id
+        response = ok(_update(client, ind.id, period="2026-H1"))
+        z = map_values(response)
+        assert len(z) >= 2800 and max(z) >= 1, ind.id
+        assert response[ids.DEFINITION]["children"], ind.id
+
+
+def test_a_failing_callback_is_caught_by_the_check(client, dash_app, monkeypatch):
+    """``ok`` fails when the callback raised, though Dash still answered 200."""
+    import pytest
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dash_app.atlas, "map_patch", boom)
+    r = _update(client, "migrant")
+    assert r.status_code == 200
+    with pytest.raises(AssertionError):
+        ok(r)
 
 
 def test_palette_pooled_and_user_breaks(client):
-    r = _update(client, "left_behind", palette="Blues", pooled=["pooled"])
-    assert r.status_code == 200
-    payload = json.loads(r.data)["response"]
+    payload = ok(_update(client, "left_behind", palette="Blues", pooled=["pooled"]))
     ops = {
         tuple(o["location"]): o["params"].get("value")
         for o in payload[ids.MAP]["figure"]["operations"]
@@ -203,7 +239,7 @@ def test_pooled_breaks_are_the_same_for_both_periods(dash_app):
 
 
 def test_url_holds_the_whole_view_and_restores_it(client, dash_app):
-    """Every control is in the URL; view_state reads back exactly the same view."""
+    """Every control is in the URL; ViewState reads back exactly the same view."""
     from urllib.parse import parse_qs
 
     from dashboard.layout import view_state
@@ -245,15 +281,15 @@ def test_url_holds_the_whole_view_and_restores_it(client, dash_app):
     }
     assert "lang=en" in other and "mode=gistar" in other and f"programme={pid}" in other
     state = view_state(atlas, search)
-    assert (state["mode"], state["perm"], state["seed"], state["fdr"]) == ("gistar", 199, 7, True)
-    assert state["layers"] == ["facilities", "programme"]
-    assert (state["programme"], state["pfilter"], state["county"]) == (pid, True, "510722")
+    assert (state.mode, state.perm, state.seed, state.fdr) == ("gistar", 199, 7, True)
+    assert state.layers == ("facilities", "programme")
+    assert (state.programme, state.pfilter, state.county) == (pid, True, "510722")
     # Defaults stay out of the link; junk in a link falls back to defaults.
     plain, _ = sync_url(client)
     assert "mode" not in plain and "layers" not in plain and "perm" not in plain
     junk = view_state(atlas, "?mode=evil&perm=1e99&layers=x,facilities&programme=99999&k=-3")
-    assert (junk["mode"], junk["perm"], junk["k"]) == ("values", 999, 20)
-    assert junk["layers"] == ["facilities"] and junk["programme"] is None
+    assert (junk.mode, junk.perm, junk.k) == ("values", 999, 20)
+    assert junk.layers == ("facilities",) and junk.programme is None
 
 
 def test_link_with_an_analysis_mode_opens_with_its_map_and_table(client, dash_app):
@@ -282,8 +318,7 @@ def test_overlays_fill_their_traces_only(client, dash_app):
     ]
     key = callback_key(dash_app, f"{ids.MAP}.figure", ids.LAYERS)
     r = call(client, [(ids.MAP, "figure")], inputs, [(ids.LANG, "data", "en")], key=key)
-    assert r.status_code == 200
-    ops = json.loads(r.data)["response"][ids.MAP]["figure"]["operations"]
+    ops = ok(r)[ids.MAP]["figure"]["operations"]
     touched = {op["location"][1] for op in ops}
     assert touched == {TRACE[k] for k in ("homes", "centres", "programme", "selected")}
     val = {tuple(op["location"]): op["params"].get("value") for op in ops}

@@ -48,22 +48,55 @@ def test_region_breaks_and_totals(dash_app):
 
 
 def test_region_in_url_restores_view(client):
-    r = client.get("/_dash-layout?region=510000")
-    assert r.status_code == 200
+    """A link to Sichuan opens on Sichuan: the region store, the breadcrumb and the
+    map's frame all say so (the layout is built from the page's address)."""
+    import json
+
+    from dashboard import ids
+
+    def layout(query: str) -> tuple[dict, str]:
+        r = client.get("/_dash-layout", headers={"Referer": f"http://localhost/{query}"})
+        assert r.status_code == 200
+        text = r.get_data(as_text=True)
+        found = {}
+
+        def walk(node):
+            if isinstance(node, dict):
+                props = node.get("props", {})
+                if props.get("id") in (ids.REGION, ids.MAP):
+                    found[props["id"]] = props
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        tree = json.loads(text)
+        walk(tree)
+        return found, json.dumps(tree, ensure_ascii=False)
+
+    sichuan, text = layout("?region=510000")
+    assert sichuan[ids.REGION]["data"] == "510000"
+    assert "四川省" in text
+    lon = sichuan[ids.MAP]["figure"]["layout"]["geo"]["lonaxis"]["range"]
+    assert 96 < lon[0] < 99 and 107 < lon[1] < 111
+    nation, _ = layout("")
+    assert nation[ids.REGION]["data"] in (None, "")
+    assert nation[ids.MAP]["figure"]["layout"]["geo"]["lonaxis"]["range"] != lon
 
 
 def test_layout_from_query_string(dash_app):
     from dashboard.layout import view_state
 
     s = view_state(dash_app.atlas, "?indicator=migrant&period=2025-H2&region=510000&lang=en")
-    assert {k: s[k] for k in s if k not in {"briefing"}} == {
+    assert {k: v for k, v in s.as_dict().items() if k not in {"briefing", "alpha"}} == {
         "mode": "values",
         "fdr": False,
         "perm": 999,
         "seed": 20251123,
         "radius": 10,
         "k": 20,
-        "layers": [],
+        "layers": (),
         "programme": None,
         "pfilter": False,
         "county": None,
@@ -77,11 +110,11 @@ def test_layout_from_query_string(dash_app):
         "lang": "en",
     }
     styled = view_state(dash_app.atlas, "?scheme=user&breaks=10,20&palette=Blues&pooled=1")
-    assert (styled["scheme"], styled["breaks"], styled["palette"], styled["pooled"]) == (
+    assert (styled.scheme, styled.breaks, styled.palette, styled.pooled) == (
         "user",
         "10,20",
         "Blues",
         True,
     )
     bad = view_state(dash_app.atlas, "?indicator=x&period=1999-H1&region=12&lang=fr")
-    assert bad["indicator"] == "left_behind" and bad["region"] is None and bad["lang"] == "zh"
+    assert bad.indicator == "left_behind" and bad.region is None and bad.lang == "zh"

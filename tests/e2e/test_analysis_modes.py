@@ -36,15 +36,28 @@ def run_mode(page, mode: str) -> str:
             f"no result: status {page.inner_text('#analysis-status')!r}, mode "
             f"{page.inner_text('#map-mode')!r}"
         ) from None
-    page.wait_for_timeout(500)
+    if "完成" in page.inner_text("#analysis-result"):
+        # The result line and the map patch arrive in one response; wait until the
+        # map's legend shows the mode's title rather than for a fixed time.
+        page.wait_for_function(
+            "(t) => (document.querySelector('#map .js-plotly-plot').data[0].colorbar.title.text"
+            " || '').includes(t)",
+            arg=_title(mode),
+            timeout=20_000,
+        )
     return page.inner_text("#analysis-result")
 
 
 def _label(mode: str) -> str:
-    from dashboard.components.controls import MODES
+    from dashboard.methods import mode_name
 
-    zh = dict((v, z) for v, z, _e in MODES)
-    return zh[mode]
+    return mode_name(mode, "zh")
+
+
+def _title(mode: str) -> str:
+    from dashboard.i18n import t
+
+    return t(f"title.{mode}", "zh").split("（")[0]
 
 
 def test_cluster_and_bivariate_modes(page, live_server):

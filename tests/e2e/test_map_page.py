@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,12 @@ def test_indicator_switch_in_browser(page, live_server):
     )
     choose(page, "indicator", "migrant")
     page.wait_for_function("window.location.search.includes('indicator=migrant')", timeout=20_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "(b) => JSON.stringify(document.querySelector('#map .js-plotly-plot').data[0].z"
+        ".slice(0, 50)) !== b",
+        arg=json.dumps(before),
+        timeout=20_000,
+    )
     after = page.evaluate(
         "() => document.querySelector('#map .js-plotly-plot').data[0].z.slice(0, 50)"
     )

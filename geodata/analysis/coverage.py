@@ -58,39 +58,16 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "BIVARIATE_COLOURS",
     "BIVARIATE_PRIORITY",
     "bivariate_classes",
-    "bivariate_legend",
     "coverage_table",
     "mid_percentile",
     "priority_table",
+    "run",
 ]
-
-_STEVENS_PINK_BLUE = [
-    # need 1 (low): coverage 1, 2, 3
-    "#e8e8e8",
-    "#ace4e4",
-    "#5ac8c8",
-    # need 2
-    "#dfb0d6",
-    "#a5add3",
-    "#5698b9",
-    # need 3 (high)
-    "#be64ac",
-    "#8c62aa",
-    "#3b4994",
-]
-
-BIVARIATE_COLOURS: dict[str, str] = {
-    f"{c}-{n}": _STEVENS_PINK_BLUE[(n - 1) * 3 + (c - 1)] for n in (1, 2, 3) for c in (1, 2, 3)
-}
-"""``"c-n"`` (coverage tertile - need tertile) -> colour, Stevens pink-blue 3x3."""
 
 BIVARIATE_PRIORITY = "1-3"
 """The cell to highlight: lowest coverage tertile, highest need tertile."""
-
-NO_DATA_COLOUR = "#ffffff"
 
 
 def mid_percentile(values: pd.Series) -> pd.Series:
@@ -195,61 +172,6 @@ def coverage_table(
     return out
 
 
-def bivariate_legend(lang: str = "en") -> dict:
-    """A 3x3 legend description for :data:`BIVARIATE_COLOURS`.
-
-    Returns a dict with ``title``, ``x`` (coverage axis, left to right), ``y`` (need
-    axis, bottom to top), ``priority`` and ``cells``: nine dicts with ``label``,
-    ``colour``, ``coverage`` and ``need`` tertile (1..3), ``row`` and ``col`` for a
-    grid drawn top row = high need, and a one-line ``text``.
-
-    Examples
-    --------
-    >>> leg = bivariate_legend()
-    >>> [c["label"] for c in leg["cells"] if c["row"] == 0 and c["col"] == 0]
-    ['1-3']
-    """
-    zh = lang.lower().startswith("zh")
-    lvl = ["低", "中", "高"] if zh else ["low", "mid", "high"]
-    cells = []
-    for n in (3, 2, 1):
-        for c in (1, 2, 3):
-            label = f"{c}-{n}"
-            text = (
-                f"需求{lvl[n - 1]}，覆盖{lvl[c - 1]}"
-                if zh
-                else f"{lvl[n - 1]} need, {lvl[c - 1]} coverage"
-            )
-            cells.append(
-                {
-                    "label": label,
-                    "colour": BIVARIATE_COLOURS[label],
-                    "coverage": c,
-                    "need": n,
-                    "row": 3 - n,
-                    "col": c - 1,
-                    "text": text,
-                }
-            )
-    if zh:
-        return {
-            "title": "需求与服务覆盖",
-            "x": "服务覆盖（每千名留守儿童的儿童之家和活动中心）→",
-            "y": "需求（留守儿童人数）→",
-            "priority": "粉色（左上角）：留守儿童多、服务少的县，优先关注",
-            "note": "三分位按所选范围内的县排序得出，是相对位置，不是绝对标准。",
-            "cells": cells,
-        }
-    return {
-        "title": "Need and service coverage",
-        "x": "Coverage (children's homes and activity centres per 1,000 left-behind children) →",
-        "y": "Need (left-behind children) →",
-        "priority": "Pink (top left): many left-behind children, few services - priority",
-        "note": "Tertiles rank counties within the selection: relative, not an absolute standard.",
-        "cells": cells,
-    }
-
-
 def priority_table(
     coverage: pd.DataFrame,
     *,
@@ -286,3 +208,8 @@ def priority_table(
         t = nm.reindex(t.index).join(t)
         t = t[["rank", *[c for c in t.columns if c != "rank"]]]
     return t.head(top) if top is not None else t
+
+
+def run(params, inputs) -> pd.DataFrame:
+    """Registry runner: coverage ratios, gap score and bivariate class (``coverage``)."""
+    return coverage_table(inputs.table)

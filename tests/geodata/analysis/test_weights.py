@@ -5,15 +5,15 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import box
 
-from geodata.chinacrs import EQUAL_AREA_CRS
-from geodata.weights import (
+from geodata.analysis.weights import (
     build_weights,
     join_islands,
     region_weights,
     subset_weights,
     weights_for_values,
 )
-from tests.geodata.analysis_fixtures import code, grid, sids2, sids2_gal
+from geodata.chinacrs import EQUAL_AREA_CRS
+from tests.geodata.analysis.fixtures import code, grid, sids2, sids2_gal
 
 
 def test_queen_grid_cardinalities_and_row_standardised():

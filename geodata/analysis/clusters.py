@@ -8,7 +8,7 @@ counties with many left-behind children), a **Low-Low** cluster, or a spatial ou
 
 Local Moran's I for county *i* is ``I_i = (n - 1) z_i sum_j w_ij z_j / sum_k z_k^2``
 with ``z`` the standardised values and ``w`` row-standardised queen weights with islands
-joined (:mod:`geodata.weights`).  Significance is by conditional permutation (esda): the
+joined (:mod:`geodata.analysis.weights`).  Significance is by conditional permutation (esda): the
 value of *i* is held fixed and its neighbours are drawn at random from the other
 counties ``permutations`` times; the pseudo p-value is ``(M + 1) / (R + 1)`` where *M*
 counts the draws at least as extreme as the observed ``I_i`` *in the direction of the
@@ -24,7 +24,7 @@ Reis (1999) (esda ``Moran_Local_Rate``), which shrinks unstable rates toward the
 proportion to their variance before computing the same statistic.
 
 Randomness: esda draws permutations with ``numpy.random.seed(seed)``; the global
-generator is restored afterwards (:mod:`geodata._pysal`).  Same seed, same labels.
+generator is restored afterwards (:mod:`geodata.analysis._pysal`).  Same seed, same labels.
 
 Examples
 --------
@@ -35,7 +35,7 @@ out High-High.
 >>> import numpy as np
 >>> import pandas as pd
 >>> from shapely.geometry import box
->>> from geodata.weights import build_weights
+>>> from geodata.analysis.weights import build_weights
 >>> ids = [f"{r}{c}" for r in range(7) for c in range(7)]
 >>> g = gpd.GeoDataFrame(geometry=[box(100 + c * .1, 30 + r * .1, 100.1 + c * .1,
 ...     30.1 + r * .1) for r in range(7) for c in range(7)], index=ids, crs="EPSG:4326")
@@ -54,11 +54,10 @@ import esda
 import numpy as np
 import pandas as pd
 
-from geodata._pysal import quiet_seeded, significance_threshold
-from geodata.weights import CountyWeights, weights_for_values
+from geodata.analysis._pysal import quiet_seeded, significance_threshold
+from geodata.analysis.weights import CountyWeights, weights_for_values
 
 __all__ = [
-    "CLUSTER_COLOURS",
     "CLUSTER_LABELS",
     "CLUSTER_ORDER",
     "MoranSummary",
@@ -67,6 +66,8 @@ __all__ = [
     "global_moran_rate",
     "local_moran",
     "local_moran_rate",
+    "run",
+    "run_rate",
 ]
 
 CLUSTER_LABELS: dict[int, str] = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
@@ -74,15 +75,6 @@ CLUSTER_LABELS: dict[int, str] = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
 CLUSTER_ORDER: list[str] = ["HH", "LL", "HL", "LH", "ns"]
 """Legend order."""
-
-CLUSTER_COLOURS: dict[str, str] = {
-    "HH": "#d7191c",
-    "LL": "#2c7bb6",
-    "HL": "#fdae61",
-    "LH": "#abd9e9",
-    "ns": "#eeeeee",
-}
-"""Conventional LISA colours (GeoDa scheme: strong red/blue clusters, light outliers)."""
 
 COLUMNS = ["lisa_i", "lisa_p", "lisa_q", "lisa_cluster", "lisa_z", "lisa_lag"]
 
@@ -189,7 +181,7 @@ def local_moran(
         weights are subset and new islands re-joined) and come back with NaN
         statistics and ``lisa_cluster = None``.
     weights : CountyWeights
-        From :func:`geodata.weights.build_weights` (or a region subset).
+        From :func:`geodata.analysis.weights.build_weights` (or a region subset).
     permutations : int, default 999
         Conditional permutations; the smallest attainable pseudo p-value is
         ``1 / (permutations + 1)``.  ``0`` computes the statistics only (``lisa_p``
@@ -348,7 +340,7 @@ def global_moran(
 
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
-    >>> from geodata.weights import build_weights
+    >>> from geodata.analysis.weights import build_weights
     >>> ids = [f"{r}{c}" for r in range(6) for c in range(6)]
     >>> g = gpd.GeoDataFrame(geometry=[box(c, r, c + 1, r + 1) for r in range(6)
     ...     for c in range(6)], index=ids, crs="EPSG:4326")
@@ -383,3 +375,28 @@ def global_moran_rate(
             permutations=permutations,
         )
     return _summary(mi, sub.n, permutations, seed)
+
+
+def run(params, inputs) -> pd.DataFrame:
+    """Registry runner: Local Moran's I of the indicator (``lisa``)."""
+    cw, v = weights_for_values(inputs.weights, inputs.need_values(params.method))
+    return local_moran(
+        v, cw, permutations=params.permutations, seed=params.seed, alpha=params.alpha,
+        fdr=params.fdr,
+    )  # fmt: skip
+
+
+def run_rate(params, inputs) -> pd.DataFrame:
+    """Registry runner: Empirical Bayes rate LISA of a rate indicator (``lisa_rate``)."""
+    from geodata.analysis.methods import RATE_INPUTS
+
+    if params.indicator not in RATE_INPUTS:
+        raise ValueError(f"the rate LISA needs a rate indicator: {', '.join(RATE_INPUTS)}")
+    event, base = RATE_INPUTS[params.indicator]
+    pair = inputs.table[[event, base]].astype(float)
+    pair = pair[(pair[base] > 0) & pair[event].notna()]
+    cw, pair = weights_for_values(inputs.weights, pair)
+    return local_moran_rate(
+        pair[event], pair[base], cw, permutations=params.permutations, seed=params.seed,
+        alpha=params.alpha, fdr=params.fdr,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ import mapclassify
 import numpy as np
 import pytest
 
-from geodata.classify import classify
+from geodata.analysis.classify import classify
 
 
 @pytest.fixture()

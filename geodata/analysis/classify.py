@@ -115,3 +115,27 @@ def _bins(scheme: str, basis: np.ndarray, k: int) -> np.ndarray:
     else:
         bins = mapclassify.StdMean(basis).bins
     return np.unique(np.asarray(bins, dtype=float))
+
+
+def parse_breaks(text: str | None) -> list[float] | None:
+    """User-set class breaks from ``"100, 500，1000"`` (ASCII or full-width commas).
+
+    Raises ``ValueError`` naming the part that is not a number.
+
+    Examples
+    --------
+    >>> parse_breaks("1000, 100，5000"), parse_breaks("")
+    ([100.0, 1000.0, 5000.0], None)
+    """
+    if not text or not str(text).strip():
+        return None
+    out = []
+    for part in str(text).replace("，", ",").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(float(part.replace(" ", "")))
+        except ValueError:
+            raise ValueError(f"break {part!r} is not a number") from None
+    return sorted(set(out)) or None

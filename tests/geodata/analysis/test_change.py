@@ -1,7 +1,12 @@
 import numpy as np
 import pandas as pd
 
-from geodata.change import TRANSITIONS, cluster_transitions, transition_matrix, value_change
+from geodata.analysis.change import (
+    TRANSITIONS,
+    cluster_transitions,
+    transition_matrix,
+    value_change,
+)
 
 
 def test_value_change():

@@ -4,7 +4,7 @@ Two questions over time: *how much did an indicator change in each county* (abso
 percent), and *did a county move into or out of a cluster or hot spot* between two
 half-years?  Both work on plain Series indexed by code, such as two columns of
 indicator values or two ``lisa_cluster`` / ``gi_bin`` columns from
-:mod:`geodata.clusters` and :mod:`geodata.hotspots`.
+:mod:`geodata.analysis.clusters` and :mod:`geodata.analysis.hotspots`.
 
 Conventions:
 
@@ -150,3 +150,16 @@ def transition_matrix(before: pd.Series, after: pd.Series) -> pd.DataFrame:
     b = b.astype(object).where(b.notna(), "no data")
     a = a.astype(object).where(a.notna(), "no data")
     return pd.crosstab(b.rename("before"), a.rename("after"))
+
+
+def run(params, inputs) -> pd.DataFrame:
+    """Registry runner: LISA clusters in both periods (same weights, permutations and
+    seed) and each county's transition (``cluster_change``)."""
+    from geodata.analysis import clusters
+    from geodata.analysis.methods import Inputs
+
+    lisa = params.with_method("lisa")
+    now = clusters.run(lisa, inputs)
+    before = clusters.run(lisa, Inputs(inputs.table, inputs.previous_values, inputs.weights))
+    out = cluster_transitions(before["lisa_cluster"].dropna(), now["lisa_cluster"].dropna())
+    return out.rename(columns={"before": "lisa_cluster_before", "after": "lisa_cluster"})

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.access import (
+from geodata.analysis.access import (
     EARTH_RADIUS_KM,
     haversine_km,
     nearest_facility_km,

@@ -4,8 +4,8 @@ import pulp
 import pytest
 from spopt.locate import MCLP
 
-from geodata.access import haversine_km
-from geodata.siting import build_mclp, greedy_cover, maximal_covering
+from geodata.analysis.access import haversine_km
+from geodata.analysis.siting import build_mclp, greedy_cover, maximal_covering
 
 # Direct esda/spopt calls below emit library deprecation warnings.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

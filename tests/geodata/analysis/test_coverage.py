@@ -2,11 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.coverage import (
-    BIVARIATE_COLOURS,
+from geodata.analysis.coverage import (
     BIVARIATE_PRIORITY,
     bivariate_classes,
-    bivariate_legend,
     coverage_table,
     mid_percentile,
     priority_table,
@@ -72,19 +70,6 @@ def test_bivariate_tertiles_balanced_and_priority_cell():
     assert labels["c8"] == BIVARIATE_PRIORITY == "1-3"
     assert labels["c0"] == "3-1"
     assert labels.value_counts().to_dict() == {"3-1": 3, "2-2": 3, "1-3": 3}
-
-
-def test_palette_and_legend():
-    assert len(BIVARIATE_COLOURS) == 9 and len(set(BIVARIATE_COLOURS.values())) == 9
-    assert BIVARIATE_COLOURS["1-1"] == "#e8e8e8"  # low need, low coverage: light grey
-    assert BIVARIATE_COLOURS["1-3"] == "#be64ac"  # priority: saturated pink
-    assert BIVARIATE_COLOURS["3-3"] == "#3b4994"  # high need, well served: dark blue
-    for lang in ("en", "zh"):
-        leg = bivariate_legend(lang)
-        assert len(leg["cells"]) == 9
-        top_left = next(c for c in leg["cells"] if c["row"] == 0 and c["col"] == 0)
-        assert top_left["label"] == "1-3" and top_left["colour"] == "#be64ac"
-        assert {"title", "x", "y", "priority", "note"} <= set(leg)
 
 
 def test_priority_table_order_and_names():

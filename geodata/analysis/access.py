@@ -1,6 +1,6 @@
 """Spatial access: two-step floating catchment (2SFCA) and nearest-facility distance.
 
-Facility counts per county (:mod:`geodata.coverage`) ignore that children cross county
+Facility counts per county (:mod:`geodata.analysis.coverage`) ignore that children cross county
 lines and that a facility just over the border serves the neighbours too.  2SFCA (Luo
 and Wang 2003) measures *how much service is within reach of each county's children,
 shared among everyone else who can reach it*:
@@ -218,3 +218,18 @@ def nearest_facility_km(counties: pd.DataFrame, facilities: pd.DataFrame) -> pd.
     cy = counties["cy"].to_numpy(dtype=float)
     _, k = cKDTree(unit_vectors(flon, flat)).query(unit_vectors(cx, cy), k=1)
     return pd.Series(haversine_km(cx, cy, flon[k], flat[k]), index=idx, name="nearest_km")
+
+
+def run(params, inputs) -> pd.DataFrame:
+    """Registry runner: 2SFCA access and the nearest facility (``2sfca``).
+
+    Counties without a count of left-behind children (Taiwan, Hong Kong, Macao, or a
+    county not reported) get no access value: no children to serve is not zero access.
+    """
+    table = inputs.table
+    pts = inputs.need_points(params.method)
+    out = two_step_fca(table, table["left_behind"], pts, radius_km=params.radius_km)
+    out["nearest_facility_km"] = nearest_facility_km(table, pts)
+    no_data = pd.to_numeric(table["left_behind"], errors="coerce").isna()
+    out.loc[out.index.isin(table.index[no_data])] = np.nan
+    return out

@@ -1,6 +1,6 @@
 """Hot and cold spots: Getis-Ord Gi* with confidence bins.
 
-Where LISA (:mod:`geodata.clusters`) separates clusters from outliers, Gi* asks a
+Where LISA (:mod:`geodata.analysis.clusters`) separates clusters from outliers, Gi* asks a
 simpler question a planner can act on: *is this county at the centre of a
 concentration of high (hot spot) or low (cold spot) values?*  Gi* for county *i* is the
 share of the indicator total held by *i* and its neighbours,
@@ -33,7 +33,7 @@ the bin.  With ``permutations=0`` the analytical z-score and its normal two-side
 p-value are used instead.
 With 999 permutations the smallest two-sided p is 0.002, so all three levels are
 reachable.  No multiple-testing correction is applied to the bins (see
-:mod:`geodata.clusters` and ``docs/methods.md``).
+:mod:`geodata.analysis.clusters` and ``docs/methods.md``).
 
 Examples
 --------
@@ -41,7 +41,7 @@ Examples
 >>> import numpy as np
 >>> import pandas as pd
 >>> from shapely.geometry import box
->>> from geodata.weights import build_weights
+>>> from geodata.analysis.weights import build_weights
 >>> ids = [f"{r}{c}" for r in range(7) for c in range(7)]
 >>> g = gpd.GeoDataFrame(geometry=[box(100 + c * .1, 30 + r * .1, 100.1 + c * .1,
 ...     30.1 + r * .1) for r in range(7) for c in range(7)], index=ids, crs="EPSG:4326")
@@ -59,31 +59,10 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
-from geodata._pysal import quiet_seeded
-from geodata.weights import CountyWeights, weights_for_values
+from geodata.analysis._pysal import quiet_seeded
+from geodata.analysis.weights import CountyWeights, weights_for_values
 
-__all__ = ["GI_BIN_COLOURS", "GI_BIN_LABELS", "gi_bins", "getis_ord_star"]
-
-GI_BIN_LABELS: dict[int, str] = {
-    3: "hot spot, 99% confidence",
-    2: "hot spot, 95% confidence",
-    1: "hot spot, 90% confidence",
-    0: "not significant",
-    -1: "cold spot, 90% confidence",
-    -2: "cold spot, 95% confidence",
-    -3: "cold spot, 99% confidence",
-}
-
-GI_BIN_COLOURS: dict[int, str] = {
-    3: "#d62f27",
-    2: "#ed7551",
-    1: "#fab984",
-    0: "#eeeeee",
-    -1: "#c0ccbe",
-    -2: "#849eba",
-    -3: "#4575b5",
-}
-"""Diverging red-blue scheme in the ArcGIS hot-spot convention."""
+__all__ = ["gi_bins", "getis_ord_star", "run"]
 
 _LEVELS = ((0.01, 3), (0.05, 2), (0.10, 1))
 
@@ -132,7 +111,7 @@ def getis_ord_star(
         Non-negative indicator by code; NaN rows are left out (weights subset,
         islands re-joined) and returned with NaN statistics and ``gi_bin = 0``.
     weights : CountyWeights
-        Queen weights from :func:`geodata.weights.build_weights`; Gi* adds each
+        Queen weights from :func:`geodata.analysis.weights.build_weights`; Gi* adds each
         county to its own neighbourhood (self-weight 1 before row-standardising).
     permutations : int, default 999
     seed : int, default 0
@@ -195,3 +174,9 @@ def getis_ord_star(
         islands=[(j.island, j.neighbour) for j in sub.joins],
     )
     return out
+
+
+def run(params, inputs) -> pd.DataFrame:
+    """Registry runner: Getis-Ord Gi* of the indicator (``gistar``)."""
+    cw, v = weights_for_values(inputs.weights, inputs.need_values(params.method))
+    return getis_ord_star(v, cw, permutations=params.permutations, seed=params.seed)
