@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from dashboard.presenters import overlays
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -58,9 +60,9 @@ def create_app(settings=None, *, prepare: bool = True):
     from flask_compress import Compress
 
     from dashboard.api import bp
+    from dashboard.atlas import DB_ERRORS, Atlas, DatabaseUnavailable
     from dashboard.callbacks import register
     from dashboard.layout import build_layout
-    from dashboard.services import DB_ERRORS, Atlas, DatabaseUnavailable
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
@@ -168,7 +170,7 @@ def _callback_error(err: Exception) -> None:
     from dash import set_props
 
     from dashboard import ids
-    from dashboard.services import DB_ERRORS, DatabaseUnavailable
+    from dashboard.atlas import DB_ERRORS, DatabaseUnavailable
 
     if isinstance(err, (DatabaseUnavailable, *DB_ERRORS)):
         logging.getLogger("atlas").error("callback failed, database unavailable: %s", err)
@@ -278,7 +280,7 @@ def _cmd_worker(args) -> int:
 
 
 def _cmd_prepare(args) -> int:
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
 
     report = Atlas(Settings.from_env()).prepare()
@@ -319,7 +321,7 @@ def _cmd_geodata(args) -> int:
 
 
 def _cmd_analyze(args) -> int:
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
     from geodata.analysis import AnalysisParams
 
@@ -360,7 +362,7 @@ def _cmd_analyze(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
     from geodata.ingest import import_file
 
@@ -489,7 +491,7 @@ def _cmd_user(args) -> int:
 
 def _cmd_programme(args) -> int:
     """Programmes (named county sets) from the command line: add, list, show, remove."""
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
 
     atlas = Atlas(Settings.from_env())
@@ -523,7 +525,7 @@ def _cmd_programme(args) -> int:
             tag = "  (synthetic example)" if r["synthetic"] else ""
             print(f"{r['id']:>4}  {r['counties']:>5} counties  {r['name']}{tag}")
     elif args.programme_command == "show":
-        cmp = atlas.programme_comparison(args.id, args.period, args.lang)
+        cmp = overlays.programme_comparison(atlas, args.id, args.period, args.lang)
         if cmp is None:
             raise ValueError(f"no programme {args.id}")
         if args.json:
@@ -552,7 +554,7 @@ def _cmd_export(args) -> int:
     from cachelib import SimpleCache
 
     from dashboard import export
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
     from dashboard.view import BadParameter
 

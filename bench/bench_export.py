@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from cachelib import SimpleCache
 
     from dashboard import export
-    from dashboard.services import Atlas
+    from dashboard.atlas import Atlas
     from dashboard.settings import Settings
 
     atlas = Atlas(Settings.from_env(), SimpleCache(threshold=100_000, default_timeout=0))

@@ -49,7 +49,7 @@ CSRF_FIELD = "csrf_token"
 
 def init_app(server: Flask, atlas) -> Users:
     """Create the user tables, configure the cookie and register the routes."""
-    from dashboard.services import DB_ERRORS
+    from dashboard.atlas import DB_ERRORS
 
     users = Users(atlas.store.engine)
     # The database is down: Atlas.ensure_ready creates the tables when it returns.

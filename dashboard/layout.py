@@ -7,13 +7,13 @@ from urllib.parse import parse_qs
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.atlas import Atlas
 from dashboard.components.charts_card import charts_card
 from dashboard.components.controls import controls
 from dashboard.components.map_card import map_card
 from dashboard.components.programme_card import programme_card
 from dashboard.components.table_card import table_card
 from dashboard.i18n import t
-from dashboard.services import Atlas
 from dashboard.view import ViewState
 
 

@@ -66,7 +66,7 @@ class BadParameter(ValueError):
 
 
 class Context(Protocol):
-    """What reading a view checks against (the app's data: :class:`dashboard.services.Atlas`)."""
+    """What reading a view checks against (the app's data: :class:`dashboard.atlas.Atlas`)."""
 
     def periods(self) -> list[str]: ...
     def region_info(self, code: str | None) -> Any: ...
@@ -142,7 +142,7 @@ class ViewState:
             return bad(name, f"use one of {', '.join(map(str, allowed))}", default)
 
         from dashboard import methods
-        from dashboard.overlays import LAYERS, parse_layers
+        from dashboard.presenters.overlays import LAYERS, parse_layers
         from geodata import indicators
 
         ids_ok = [i.id for i in indicators.all_indicators()]

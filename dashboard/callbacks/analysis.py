@@ -7,7 +7,8 @@ import time
 from dash import Input, Output, Patch, State, callback_context, no_update
 
 from dashboard import ids, methods
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
+from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 
 
@@ -102,9 +103,9 @@ def register(app, atlas: Atlas) -> None:
         set_progress(methods.progress_text(view.mode, view.perm, lang))
         try:
             if params is None:
-                patch = atlas.map_patch(Patch(), indicator, period, scheme, lang)
+                patch = map_views.map_patch(atlas, Patch(), indicator, period, scheme, lang)
             else:
-                patch = atlas.analysis_patch(Patch(), params, period, lang, scheme)
+                patch = map_views.analysis_patch(atlas, Patch(), params, period, lang, scheme)
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
             message = ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
+from dashboard.presenters import map as map_views
 
 
 def register(app, atlas: Atlas) -> None:
@@ -55,8 +56,8 @@ def register(app, atlas: Atlas) -> None:
         ).style()  # fmt: skip
         scope = atlas.scope_codes(region, prog, bool(only)) if only else None
         try:
-            return atlas.linked_figures(
-                indicator, period, scheme, lang, region, selection, scope=scope, **style
+            return map_views.linked_figures(
+                atlas, indicator, period, scheme, lang, region, selection, scope=scope, **style
             )
         except ValueError:  # bad user breaks: the map callback reports it
             return no_update, no_update
@@ -83,4 +84,4 @@ def register(app, atlas: Atlas) -> None:
     def highlight(selection):
         if ctx.triggered_id is None:
             return no_update
-        return atlas.selection_patch(Patch(), selection)
+        return map_views.selection_patch(atlas, Patch(), selection)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dash import ALL, Input, Output, Patch, State, ctx, no_update, set_props
 
 from dashboard import ids
+from dashboard.atlas import Atlas
 from dashboard.components.controls import definition
 from dashboard.components.county_panel import county_panel
 from dashboard.components.map_card import breadcrumb
-from dashboard.services import Atlas
+from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 
 
@@ -39,17 +40,19 @@ def register(app, atlas: Atlas) -> None:
             breaks=breaks,
         ).style()  # fmt: skip
         patch = Patch()
-        atlas.zoom_patch(patch, region)
+        map_views.zoom_patch(atlas, patch, region)
         summary = None
         if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
             try:
-                atlas.map_patch(patch, indicator, period, scheme, lang, region=region, **style)
+                map_views.map_patch(
+                    atlas, patch, indicator, period, scheme, lang, region=region, **style
+                )
             except ValueError as exc:  # e.g. a user break that is not a number
                 summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
         set_props(ids.ERROR_BANNER, {"hidden": True})  # a success clears an old failure
         if summary is None:
             scope = atlas.scope_codes(region, programme, bool(only))
-            summary = atlas.summary_text(indicator, period, lang, region, scope=scope)
+            summary = map_views.summary_text(atlas, indicator, period, lang, region, scope=scope)
         return patch, not atlas.is_synthetic(period), definition(indicator, lang), summary
 
     @app.callback(
@@ -64,7 +67,7 @@ def register(app, atlas: Atlas) -> None:
     )
     def summary(programme, only, indicator, period, region, lang):
         scope = atlas.scope_codes(region, programme, bool(only))
-        return atlas.summary_text(indicator, period, lang, region, scope=scope)
+        return map_views.summary_text(atlas, indicator, period, lang, region, scope=scope)
 
     @app.callback(
         Output(ids.URL, "search"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
+from dashboard.atlas import Atlas
 from dashboard.auth import current_user, private_callback
 from dashboard.components.programme_card import comparison_table
-from dashboard.services import Atlas
+from dashboard.presenters import overlays
 
 
 def register(app, atlas: Atlas) -> None:
@@ -22,8 +23,9 @@ def register(app, atlas: Atlas) -> None:
         State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
-    def overlays(layers, programme, region, period, selected, draft, lang):
-        return atlas.overlay_patch(
+    def draw_overlays(layers, programme, region, period, selected, draft, lang):
+        return overlays.overlay_patch(
+            atlas,
             Patch(),
             period=period,
             region=region,
@@ -42,7 +44,7 @@ def register(app, atlas: Atlas) -> None:
         prevent_initial_call=True,
     )
     def compare(programme, period, lang):
-        cmp = atlas.programme_comparison(programme, period, lang) if programme else None
+        cmp = overlays.programme_comparison(atlas, programme, period, lang) if programme else None
         return comparison_table(cmp, lang)
 
     @app.callback(
@@ -64,7 +66,7 @@ def register(app, atlas: Atlas) -> None:
             add = list(selection or [])
         if not add:
             return no_update
-        return atlas.draft_with(text or "", add)
+        return overlays.draft_with(text or "", add)
 
     @app.callback(
         Output(ids.PROG_DRAFT_CODES, "data"),
@@ -108,7 +110,7 @@ def register(app, atlas: Atlas) -> None:
                 no_update,
             )
         done = f"已保存（编号 {pid}）" if zh else f"Saved (id {pid})"
-        return done, atlas.programme_options(lang), pid, ""
+        return done, overlays.programme_options(atlas, lang), pid, ""
 
 
 def _save_denied(lang=None, **_):

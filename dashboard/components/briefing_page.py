@@ -17,6 +17,7 @@ from dashboard import ids
 from dashboard.briefing import sheet_text
 from dashboard.components.export_links import export_links
 from dashboard.i18n import t
+from dashboard.presenters import map as map_views
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def briefing_page(atlas, state: ViewState, search: str | None) -> html.Div:
     lang = state.lang
     text = sheet_text(atlas, state, today=dt.date.today())
-    fig = atlas.view_figure(state)  # a copy: the explorer's figure, edited here
+    fig = map_views.view_figure(atlas, state)  # a copy: the explorer's figure, edited here
     credit = t("boundary_credit", lang)  # in the footer below: not twice
     fig["layout"]["annotations"] = [
         a for a in fig["layout"].get("annotations", []) if a.get("text") != credit
@@ -56,7 +57,7 @@ def briefing_page(atlas, state: ViewState, search: str | None) -> html.Div:
                         config={
                             "staticPlot": True,
                             "displayModeBar": False,
-                            "topojsonURL": atlas.topojson_url,
+                            "topojsonURL": map_views.TOPOJSON_URL,
                         },
                         className="briefing-map",
                     ),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState

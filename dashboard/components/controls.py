@@ -5,8 +5,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, methods
+from dashboard.atlas import Atlas
 from dashboard.i18n import t
-from dashboard.services import Atlas
+from dashboard.presenters import map as map_views
 from dashboard.view import ViewState, param_bounds
 from geodata import indicators
 
@@ -130,7 +131,8 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 className="class-options",
             ),
             html.Div(
-                atlas.summary_text(
+                map_views.summary_text(
+                    atlas,
                     state.indicator,
                     state.period,
                     lang,

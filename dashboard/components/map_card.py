@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
+from dashboard.presenters import map as map_views
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
 
 
 def map_card(atlas: Atlas, state: ViewState) -> html.Section:
-    fig = atlas.view_figure(state)
+    fig = map_views.view_figure(atlas, state)
     return html.Section(
         [
             breadcrumb(atlas, state.region, state.lang),
@@ -22,7 +23,7 @@ def map_card(atlas: Atlas, state: ViewState) -> html.Section:
                 id=ids.MAP,
                 figure=fig,
                 config={
-                    "topojsonURL": atlas.topojson_url,
+                    "topojsonURL": map_views.TOPOJSON_URL,
                     "displaylogo": False,
                     "scrollZoom": True,
                     "toImageButtonOptions": {"format": "png", "scale": 2},

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
+from dashboard.presenters import overlays
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -60,7 +61,7 @@ def programme_card(atlas: Atlas, state: ViewState) -> html.Section:
                     ),
                     dcc.Dropdown(
                         id=ids.PROGRAMME,
-                        options=atlas.programme_options(lang),
+                        options=overlays.programme_options(atlas, lang),
                         value=pid,
                         placeholder="选择项目…" if zh else "Choose a programme…",
                     ),
@@ -78,7 +79,7 @@ def programme_card(atlas: Atlas, state: ViewState) -> html.Section:
                     ),
                     html.Div(
                         comparison_table(
-                            atlas.programme_comparison(pid, state.period, lang)
+                            overlays.programme_comparison(atlas, pid, state.period, lang)
                             if pid is not None
                             else None,
                             lang,

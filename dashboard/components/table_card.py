@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.services import Atlas
+from dashboard.atlas import Atlas
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState

@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 
+from dashboard.presenters import map as map_views
+
 
 def test_healthz(client):
     r = client.get("/healthz")
@@ -78,7 +80,7 @@ def test_counties_geojson_served_gzipped(client, layers):
 
 
 def test_geometry_asset_immutable(client, dash_app):
-    url = dash_app.atlas.geo_url("counties")
+    url = map_views.geo_url(dash_app.atlas, "counties")
     r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
     assert client.get("/geo/000000000000/counties.geojson").status_code == 404

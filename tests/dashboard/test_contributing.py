@@ -11,6 +11,7 @@ import re
 import pytest
 
 from dashboard import methods
+from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 from geodata.analysis import REGISTRY
 from tests.conftest import ROOT
@@ -45,7 +46,7 @@ def test_example_through_the_api(client):
 def test_example_as_a_map_mode_and_table(dash_app):
     atlas = dash_app.atlas
     view = ViewState.from_query("?mode=geary&perm=99&lang=en", atlas)
-    fig = atlas.view_figure(view)
+    fig = map_views.view_figure(atlas, view)
     main = fig["data"][0]
     assert "Local Geary" in main["colorbar"]["title"]["text"]
     assert max(main["z"]) <= len(REGISTRY["geary"].classes)

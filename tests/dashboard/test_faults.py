@@ -72,7 +72,7 @@ def test_database_lost_mid_session_shows_a_notice(dash_app, client, monkeypatch,
     def down(*args, **kwargs):
         raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("server closed"))
 
-    monkeypatch.setattr(atlas, "map_patch", down)
+    monkeypatch.setattr(atlas, "map_values", down)
     with caplog.at_level(logging.ERROR):
         r = _update(client, "migrant")
     assert r.status_code in (200, 204)

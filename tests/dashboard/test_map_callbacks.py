@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard import ids
+from dashboard.presenters import map as map_views
 
 
 def _layout_figure(client):
@@ -200,7 +201,7 @@ def test_a_failing_callback_is_caught_by_the_check(client, dash_app, monkeypatch
     def boom(*a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dash_app.atlas, "map_patch", boom)
+    monkeypatch.setattr(map_views, "map_patch", boom)
     r = _update(client, "migrant")
     assert r.status_code == 200
     with pytest.raises(AssertionError):
@@ -297,7 +298,7 @@ def test_link_with_an_analysis_mode_opens_with_its_map_and_table(client, dash_ap
     from dashboard.layout import view_state
 
     atlas = dash_app.atlas
-    fig = atlas.view_figure(view_state(atlas, "?mode=lisa&perm=99"))
+    fig = map_views.view_figure(atlas, view_state(atlas, "?mode=lisa&perm=99"))
     title = fig["data"][0]["colorbar"]["title"]["text"]
     assert "莫兰" in title or "LISA" in title or "聚类" in title
     assert max(fig["data"][0]["z"]) <= 4  # cluster categories, not value classes

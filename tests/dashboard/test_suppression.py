@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from dashboard.presenters import map as map_views
 from geodata.indicators import MEASURES
 from tests.conftest import make_data_dir
 
@@ -64,7 +65,9 @@ def test_county_panel_and_charts(k5_app, small_county):
     from dashboard.components.county_panel import county_panel
 
     assert "<5" in str(county_panel(profile, "zh"))
-    dist, _ = atlas.linked_figures("risk_street", "2026-H1", "quantiles", "zh", None, None)
+    dist, _ = map_views.linked_figures(
+        atlas, "risk_street", "2026-H1", "quantiles", "zh", None, None
+    )
     trace = dist["data"][0]
     hidden = [h for h in trace["hovertext"] if h.endswith(": <5")]
     assert hidden and not any(x in (1, 2, 3, 4) for x in trace["x"])  # none drawn at 1-4

@@ -1,8 +1,9 @@
-"""The only glue between the Dash app and ``geodata``.
+"""Data access for the UI: the only glue between the Dash app and ``geodata``.
 
 One :class:`Atlas` per app: it owns the store, the boundary layers and the code
 registry, and memoises results in flask-caching under plain keys that include a *data
-stamp*, so a new upload invalidates them without any per-request module state.
+stamp*, so a new upload invalidates them without any per-request module state. It
+returns tables and numbers; ``dashboard/presenters`` turns them into figure parts.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import fmt_number, t
-from dashboard.mapviews import MapViews
-from dashboard.overlays import Overlays
 from dashboard.settings import Settings
 from geodata import boundaries, indicators, periods, privacy
+from geodata import programmes as progs
 from geodata.analysis.classify import classify, parse_breaks
 from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
@@ -61,7 +61,7 @@ class MapValues:
     synthetic: bool
 
 
-class Atlas(MapViews, Overlays):
+class Atlas:
     """Data access and computations for one app instance.
 
     Parameters
@@ -635,6 +635,45 @@ class Atlas(MapViews, Overlays):
             f":s{self.suppress_k}"
         )
         return self._memo(key, compute)
+
+    # --- programmes: named county sets ---------------------------------------------
+    def programme(self, programme_id) -> dict | None:
+        """A saved programme (``codes`` limited to counties of the layer) or ``None``."""
+        try:
+            p = self.store.programme(int(programme_id))
+        except (TypeError, ValueError):
+            return None
+        if p is None:
+            return None
+        web = self.layers.counties_web.index
+        p["codes"] = [c for c in p["codes"] if c in web]
+        return p
+
+    def parse_programme(self, text: str) -> progs.ParsedList:
+        """A pasted county list read with the code registry (see ``programmes.parse_codes``)."""
+        return progs.parse_codes(text, self.registry)
+
+    def save_programme(self, name: str, codes: list[str], user: str | None = None) -> int:
+        """Save a programme (codes checked against the layer); returns its id."""
+        name = progs.validate_name(name)
+        web = self.layers.counties_web.index
+        unknown = [c for c in codes if c not in web]
+        if unknown:
+            raise ValueError(f"not a county of the map layer: {unknown[0]}")
+        if not codes:
+            raise ValueError("the list has no counties")
+        return self.store.save_programme(name, list(codes), created_by=user)
+
+    def scope_codes(self, region: str | None, programme_id, only_programme: bool):
+        """Counties a view's statistics cover: the region, cut to the programme when
+        the programme is used as a filter; ``None`` means the whole country."""
+        info = self.region_info(region)
+        codes = None if info["level"] == "nation" else set(info["codes"])
+        if only_programme:
+            p = self.programme(programme_id)
+            if p is not None:
+                codes = set(p["codes"]) if codes is None else codes & set(p["codes"])
+        return codes
 
     def meta(self) -> dict:
         """Periods, indicators and whether the data shown are synthetic (for the API)."""
