@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from geodata import ingest
 from geodata.ingest import ImportFileError, read_table, validate
-from tests.geodata.test_ingest import check
+from tests.geodata.ingest.helpers import check
 
 CELLS = st.one_of(
     st.sampled_from(

@@ -207,7 +207,8 @@ def test_problem_reasons_are_explained_in_chinese():
 
     from dashboard.components.upload_page import RULES_ZH, reason_text
 
-    source = (Path(__file__).parents[2] / "geodata" / "ingest.py").read_text(encoding="utf-8")
+    package = Path(__file__).parents[2] / "geodata" / "ingest"
+    source = "\n".join(f.read_text(encoding="utf-8") for f in sorted(package.glob("*.py")))
     # Rules follow their severity in R.add(...) calls, or name a file-level warning.
     rules = set(re.findall(r'"(?:rejected|skipped|warning)",\s*"([a-z_]+)"', source))
     rules |= set(re.findall(r'file_warning\(\s*"([a-z_]+)"', source))

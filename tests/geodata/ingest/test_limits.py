@@ -1,4 +1,5 @@
-"""The importer's limits: hostile files are refused in one line, and memory stays bounded.
+"""The importer's limits (geodata.ingest.limits): hostile files are refused in one line,
+and memory stays bounded.
 
 The memory test runs the real importer in a child process under an address-space limit
 (``RLIMIT_AS``) of :data:`MEMORY_BOUND` above the warmed-up process: a file that made the
@@ -19,14 +20,19 @@ from pathlib import Path
 import pytest
 
 from geodata import ingest
-from geodata.ingest import ImportFileError, read_table
+from geodata.ingest import ImportFileError, limits, read_table
 from tests.conftest import LAYER_CACHE, ROOT
 
 MEMORY_BOUND = 1 << 30
 """Address space an import may add to a warmed-up process (docs/import.md states it)."""
 
+
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
@@ -122,7 +128,7 @@ def test_wide_or_long_csv_is_refused_quickly(text, match):
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_ROWS", 100)
+    monkeypatch.setattr(limits, "MAX_ROWS", 100)
     text = "区划代码,留守儿童\n" + "110101,1\n" * 99
     assert len(read_table(text.encode(), "a.csv").body) == 99
     with pytest.raises(ImportFileError, match="more than 100 rows"):
@@ -130,7 +136,7 @@ def test_too_many_rows_are_refused(monkeypatch):
 
 
 def test_blank_formatted_rows_do_not_count(monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_ROWS", 10)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
     text = "区划代码,留守儿童\n110101,1\n" + ",\n" * 500
     assert len(read_table(text.encode(), "a.csv").body) == 1
 
@@ -147,8 +153,8 @@ def test_problem_rows_quote_cells_briefly():
     raw = read_table(("区划代码,留守儿童\n" + "9" * 30_000 + ",1\n").encode(), "a.csv")
     rep = ingest.validate(raw, None, "children", "2025-H1")
     (problem,) = rep.problems
-    assert len(problem["value"]) <= ingest.PROBLEM_QUOTE_CHARS
-    assert len(problem["reason"]) <= 2 * ingest.PROBLEM_QUOTE_CHARS
+    assert len(problem["value"]) <= limits.PROBLEM_QUOTE_CHARS
+    assert len(problem["reason"]) <= 2 * limits.PROBLEM_QUOTE_CHARS
 
 
 _CHILD = textwrap.dedent(
@@ -194,17 +200,17 @@ def test_importer_memory_stays_bounded(tmp_path, layers):
     rows = tmp_path / "rows.csv"  # the most rows allowed, nearly all rejected
     with rows.open("w", encoding="utf-8") as fh:
         fh.write("区划代码,县区,留守儿童,流动儿童\n")
-        for i in range(ingest.MAX_ROWS):
+        for i in range(limits.MAX_ROWS):
             fh.write(f"{110101 + i % 900},东城区,{rng.randint(0, 9999)},{rng.randint(0, 99)}\n")
     points = tmp_path / "points.csv"  # the most facility points allowed
     with points.open("w", encoding="utf-8") as fh:
         fh.write("名称,类型,经度,纬度\n")
-        for i in range(ingest.MAX_ROWS):
+        for i in range(limits.MAX_ROWS):
             lon, lat = rng.uniform(100, 120), rng.uniform(22, 40)
             fh.write(f"第{i}号儿童之家,儿童之家,{lon:.5f},{lat:.5f}\n")
     long_cells = tmp_path / "long.xlsx"  # just under the text limit, through shared strings
-    n = ingest.MAX_TEXT_CHARS // ingest.MAX_CELL_CHARS // 20 * 20
-    shared_string_workbook(long_cells, n, "9" * ingest.MAX_CELL_CHARS)
+    n = limits.MAX_TEXT_CHARS // limits.MAX_CELL_CHARS // 20 * 20
+    shared_string_workbook(long_cells, n, "9" * limits.MAX_CELL_CHARS)
     bomb = shared_string_workbook(tmp_path / "bomb.xlsx", 2000, "留" * 300_000)
     files = [
         [str(small), "children"],
@@ -225,6 +231,6 @@ def test_importer_memory_stays_bounded(tmp_path, layers):
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "MemoryError" not in out.values(), out
     assert out["bomb.xlsx"].startswith("refused:"), out
-    assert out["rows.csv"] == f"rows {ingest.MAX_ROWS}", out
-    assert out["points.csv"] == f"rows {ingest.MAX_ROWS}", out
+    assert out["rows.csv"] == f"rows {limits.MAX_ROWS}", out
+    assert out["points.csv"] == f"rows {limits.MAX_ROWS}", out
     assert out["long.xlsx"] == f"rows {n // 20}", out

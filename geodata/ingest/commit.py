@@ -1,0 +1,112 @@
+"""An import end to end: read, validate, keep the raw file and commit a dataset version."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geodata.ingest import limits
+from geodata.ingest.columns import KINDS, ColumnMapping
+from geodata.ingest.read import read_table
+from geodata.ingest.report import ImportReport
+from geodata.ingest.validation import validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+    from geodata.codes import Registry
+    from geodata.store import Store
+
+
+def import_file(
+    store: Store,
+    registry: Registry | None,
+    path: str | Path | bytes,
+    *,
+    kind: str,
+    period: str | None,
+    dry_run: bool = False,
+    created_by: str | None = None,
+    counties: gpd.GeoDataFrame | None = None,
+    raw_dir: str | Path | None = None,
+    filename: str | None = None,
+    mapping: ColumnMapping | Mapping[str, str | int | None] | None = None,
+    sheet: str | None = None,
+    datum: str = "wgs84",
+    max_bytes: int = limits.MAX_BYTES,
+    note: str = "",
+) -> ImportReport:
+    """Read, validate and (unless `dry_run`) commit an upload as a new dataset version.
+
+    On commit the raw bytes are kept as ``<raw_dir>/<sha256><ext>`` and recorded with
+    :meth:`Store.add_raw_upload`; the clean rows become the new active version of
+    (`kind`, `period`) and ``report.dataset_version`` is set.  Nothing is written on a
+    dry run, when the file cannot be read (:class:`ImportFileError` is raised) or when
+    no row is importable (``dataset_version`` stays None).
+    """
+    t0 = time.perf_counter()
+    if kind not in KINDS:
+        raise ValueError(f"invalid kind {kind!r}: expected one of {KINDS}")
+    if not dry_run and raw_dir is None:
+        raise ValueError("raw_dir is required to keep the raw file (or pass dry_run=True)")
+    raw = read_table(path, filename, sheet=sheet, kind=kind, max_bytes=max_bytes)
+    report = validate(raw, mapping, kind, period, registry, datum=datum, counties=counties)
+    report.dry_run = dry_run
+    if dry_run or report.rows_imported == 0:
+        report.seconds = time.perf_counter() - t0
+        return report
+    ext = Path(raw.filename).suffix.lower()
+    ext = (
+        ext
+        if re.fullmatch(r"\.[a-z0-9]{1,5}", ext)
+        else (".xlsx" if raw.format == "xlsx" else ".csv")
+    )
+    stored = Path(raw_dir) / f"{raw.sha256}{ext}"
+    _write_once(stored, raw.data or b"")
+    raw_id = store.add_raw_upload(
+        filename=raw.filename,
+        sha256=raw.sha256,
+        stored_path=stored,
+        size=raw.size,
+        created_by=created_by,
+    )
+    summary = (
+        f"{report.rows_imported} imported, {report.rows_skipped} skipped, "
+        f"{report.rows_rejected} rejected of {report.rows_total} rows"
+    )
+    common = dict(
+        source=f"upload: {raw.filename}",
+        synthetic=False,
+        created_by=created_by,
+        raw_upload_id=raw_id,
+        note=f"{note}; {summary}" if note else summary,
+    )
+    if kind == "children":
+        version = store.add_children(report.period, report.data, **common)
+    else:
+        version = store.add_facilities(report.period, report.data, report.points, **common)
+    report.dataset_version = int(version)
+    report.raw_upload_id = raw_id
+    report.stored_path = str(stored)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically unless an identical file is already there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size == len(data):
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,88 @@
+"""geodata.ingest.commit: import_file commits versions and keeps the raw file, or writes
+nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata.ingest import ImportFileError, import_file
+from tests.geodata.ingest.helpers import HEAD, P, check, csv_bytes, good_rows, rules, run
+
+
+def test_header_only_file(registry, tmp_path, store):
+    rep = run(csv_bytes([HEAD]), registry)
+    assert rep.rows_total == 0 and rep.rows_imported == 0
+    assert rules(rep) == [(None, "no_rows")]
+    assert rep.data.empty
+    # trailing blank rows are not data rows
+    rep = run(csv_bytes([HEAD, [], ["", "", ""]]), registry)
+    assert rep.rows_total == 0
+    path = tmp_path / "h.csv"
+    path.write_bytes(csv_bytes([HEAD]))
+    rep = import_file(store, registry, path, kind="children", period=P, raw_dir=tmp_path / "raw")
+    check(rep)
+    assert rep.dataset_version is None and not (tmp_path / "raw").exists()
+    assert store.raw_uploads().empty
+
+
+def test_import_file_commits_versions_and_keeps_raw(registry, store, tmp_path):
+    raw_dir = tmp_path / "uploads"
+    path = tmp_path / "2025上半年.csv"
+    path.write_bytes(csv_bytes(good_rows(), "gbk"))
+    rep = import_file(store, registry, path, kind="children", period=P, raw_dir=raw_dir,
+                      created_by="planner")  # fmt: skip
+    check(rep)
+    assert rep.dataset_version == 1 and rep.committed
+    stored = raw_dir / f"{rep.sha256}.csv"
+    assert stored.read_bytes() == path.read_bytes()
+    ups = store.raw_uploads()
+    assert ups[["filename", "sha256", "created_by"]].iloc[0].tolist() == [
+        path.name,
+        rep.sha256,
+        "planner",
+    ]
+    got = store.children(P)
+    assert sorted(got["code"]) == ["110101", "110102", "410307"]
+    # a second upload for the period: new version, the old one kept
+    path2 = tmp_path / "fix.csv"
+    path2.write_bytes(csv_bytes(good_rows()[:2]))
+    rep2 = import_file(store, registry, path2, kind="children", period=P, raw_dir=raw_dir)
+    assert rep2.dataset_version == 2
+    assert sorted(store.children(P)["code"]) == ["110101"]
+    store.activate("children", P, 1)
+    assert len(store.children(P)) == 3
+
+
+def test_import_file_from_bytes_and_facilities(registry, store, tmp_path, grid_counties):
+    rows = [
+        ["名称", "类型", "经度", "纬度"],
+        ["a", "儿童之家", "80.5", "22.5"],
+        ["b", "活动中心", "80.6", "22.4"],
+    ]
+    rep = import_file(store, registry, csv_bytes(rows), filename="pts.csv", kind="facilities",
+                      period=P, raw_dir=tmp_path / "raw", counties=grid_counties)  # fmt: skip
+    check(rep)
+    assert rep.dataset_version == 1
+    counts, pts = store.facilities(P)
+    assert sorted(pts["name"]) == ["a", "b"] and set(pts["code"]) == {"110101"}
+    assert counts[["code", "children_homes", "activity_centres"]].values.tolist() == [
+        ["110101", 1.0, 1.0]
+    ]
+    assert not counts["synthetic"].any()
+
+
+def test_dry_run_and_unreadable_write_nothing(registry, store, tmp_path):
+    raw_dir = tmp_path / "raw"
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes(good_rows()))
+    rep = import_file(store, registry, path, kind="children", period=P, dry_run=True)
+    check(rep)
+    assert rep.rows_imported == 3 and rep.dataset_version is None and rep.dry_run
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(ImportFileError):
+        import_file(store, registry, bad, kind="children", period=P, raw_dir=raw_dir)
+    assert not raw_dir.exists()
+    assert store.raw_uploads().empty and store.periods("children") == []
+    with pytest.raises(ValueError, match="raw_dir is required"):
+        import_file(store, registry, path, kind="children", period=P)
