@@ -13,8 +13,8 @@ The API, the CLI, the map modes and the exports take the list of methods from he
 
 Examples
 --------
->>> REGISTRY["gistar"].needs
-frozenset({'values', 'weights'})
+>>> sorted(REGISTRY["gistar"].needs)
+['values', 'weights']
 >>> REGISTRY["2sfca"].value_column, REGISTRY["lisa"].class_column
 ('access_per_1000', 'lisa_cluster')
 """
