@@ -70,12 +70,19 @@ pg-start:
 pg-stop:
 	@scripts/pg-test-server.sh stop
 
+# Two workers (the machine has two cores); --dist loadfile keeps a test file's shared
+# fixtures (an app, a live server, a browser) in one worker. The doctests of every
+# module run too: an example in a docstring that no longer holds fails the build.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
+DOCTESTS := --doctest-modules geodata dashboard
+
 test: setup-test
 	$(PY) app.py geodata
-	scripts/pg-test-server.sh run scripts/redis-test-server.sh run $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/pg-test-server.sh run scripts/redis-test-server.sh run \
+	  $(PY) -m pytest $(PYTEST_PARALLEL) tests $(DOCTESTS) $(PYTEST_ARGS)
 
 test-fast: setup-test
-	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e and not slow" tests $(DOCTESTS) $(PYTEST_ARGS)
 
 lint: setup-test
 	$(BIN)/ruff check .

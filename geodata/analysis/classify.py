@@ -34,7 +34,13 @@ class Classification:
         return len(self.bins)
 
     def intervals(self) -> list[tuple[float, float]]:
-        """(low, high) of each class."""
+        """(low, high) of each class (none when no value had data).
+
+        >>> classify([float("nan")] * 3).intervals()
+        []
+        """
+        if not self.bins:
+            return []
         lows = (self.lower, *self.bins[:-1])
         return list(zip(lows, self.bins, strict=True))
 

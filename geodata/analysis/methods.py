@@ -43,7 +43,8 @@ RATE_INPUTS = {
     "left_behind_rate": ("left_behind", "children"),
     "migrant_rate": ("migrant", "children"),
 }
-WEIGHTS_FILE = "weights-queen-islands-joined.pkl"
+WEIGHTS_FILE = "weights-queen-islands-joined-v2.pkl"
+"""v2: pickled from geodata.analysis.weights (a v1 file names the old module path)."""
 
 
 @dataclass(frozen=True)
