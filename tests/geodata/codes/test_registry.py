@@ -1,4 +1,4 @@
-"""County codes: normalisation, the crosswalk to the boundary layer, names and search."""
+"""The registry: the crosswalk to the boundary layer, bulk resolution, name search."""
 
 from __future__ import annotations
 
@@ -8,75 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata import codes, source
-from geodata.codes import load_registry, normalize_code
-
-
-@pytest.fixture(scope="module")
-def reg() -> codes.Registry:
-    return load_registry()
-
-
-# --------------------------------------------------------------------------- normalise
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "110101",
-        110101,
-        np.int64(110101),
-        110101.0,
-        np.float64(110101.0),
-        1.10101e5,
-        "110101.0",
-        "1.10101e5",
-        "1.10101E+05",
-        " 110101 ",
-        "110 101",
-        "１１０１０１",
-        "\u3000１１０１０１\u3000",
-        "'110101",
-        "110101001",  # township: county + 3
-        110101001,
-        "110101001000",  # statistical division code: county + 6
-        110101001000,
-        110101001000.0,
-        "156110101",  # 156 + 6
-        156110101,
-        "156110101001",  # 156 + 9
-        "156110101000000",  # 156 + 12
-        156110101000000,
-    ],
-)
-def test_normalize_code_forms(value):
-    assert normalize_code(value) == "110101"
-
-
-@pytest.mark.parametrize(
-    "value",
-    [None, "", "abc", True, False, float("nan"), pd.NA, -110101, 0, "1101", "11010", "1101011",
-     "11010100", "1101010010", "999999", "001101", "110101.5", "1.101015e5", 1.5, [110101],
-     "15611010", "156"],
-)  # fmt: skip
-def test_normalize_code_rejects(value):
-    assert normalize_code(value) is None
-
-
-def test_normalize_156_versus_township():
-    # 156 + six digits, not a township of Inner Mongolia (there is no prefecture 156x).
-    assert normalize_code("156441900") == "441900"
-    # A real Inner Mongolia township code starting 15 stays in Inner Mongolia.
-    assert normalize_code("150102001") == "150102"
-    # 156 followed by an invalid province is not stripped; 1561xx is no county either.
-    assert normalize_code("156991001") == "156991"
-
-
-def test_province_prefixes_documented():
-    assert "15" in codes.PROVINCE_PREFIXES and "156"[:2] == "15"
-    assert {"71", "81", "82"} <= codes.PROVINCE_PREFIXES
-    assert "16" not in codes.PROVINCE_PREFIXES and "47" not in codes.PROVINCE_PREFIXES
-
+from geodata import source
+from geodata.codes import load_registry
 
 # --------------------------------------------------------------------------- crosswalk
 
@@ -184,15 +117,6 @@ def test_crosswalk_table(reg):
     assert len(cw) > 300  # every county-level change since 2010, not a few pairs
 
 
-def test_change_table_filters(reg):
-    table = codes.change_events()
-    assert all(ev.year >= codes.SINCE for ev in table.events)
-    pairs = {(ev.old, ev.new) for ev in table.events}
-    assert ("130103", "130502") not in pairs and ("140203", "140303") not in pairs
-    assert ("469003", "460400") in pairs  # 儋州 became a county-level prefecture city
-    assert reg.events_used == len(table.events)
-
-
 def test_summary_is_json(reg):
     s = reg.summary()
     json.dumps(s, ensure_ascii=False)
@@ -203,12 +127,6 @@ def test_summary_is_json(reg):
         s["official_exact"] + sum(reg.resolve(c).status != "exact" for c in reg.official.index)
         == s["official_units"]
     )
-
-
-def test_quhua_licence():
-    info = codes.quhua_info()
-    assert info["license"] == "MIT"
-    assert codes.quhua_file("historical_changes_v1.json").exists()
 
 
 # --------------------------------------------------------------------------- bulk
@@ -253,23 +171,6 @@ def test_counties_table(reg):
     assert c.at["140109", "name_en"] == "Wanbailin District"
     assert c.at["810001", "name_en"] == "Central and Western District"
     assert c["name_en"].str.len().gt(0).all()
-
-
-def test_names_file_matches_layer():
-    names = codes._read_names_file()
-    layer = source.counties()["name_zh"]
-    assert set(names) == set(layer.index), "run python -m geodata.codes"
-    assert all(names[c][0] == n for c, n in layer.items())
-
-
-@pytest.mark.parametrize(
-    ("name", "stem"),
-    [("朝阳区", "朝阳"), ("大厂回族自治县", "大厂"), ("东乡族自治县", "东乡"), ("城区", "城区"),
-     ("和县", "和"), ("长白朝鲜族自治县", "长白"), ("万柏林区", "万柏林"), ("神农架林区", "神农架"),
-     ("土默特左旗", "土默特"), ("塔什库尔干塔吉克自治县", "塔什库尔干")],
-)  # fmt: skip
-def test_stem(name, stem):
-    assert codes.stem(name) == stem
 
 
 def test_find_by_name_ambiguous(reg):
