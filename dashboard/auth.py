@@ -48,7 +48,10 @@ CSRF_FIELD = "csrf_token"
 
 
 def init_app(server: Flask, atlas) -> Users:
-    """Create the user tables, configure the cookie and register the routes."""
+    """Create the user tables and configure the session cookie.
+
+    The routes (:data:`bp`) are registered by the app factory with every other blueprint.
+    """
     from dashboard.services import DB_ERRORS
 
     users = Users(atlas.store.engine)
@@ -63,10 +66,6 @@ def init_app(server: Flask, atlas) -> Users:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=atlas.settings.session_hours),
         SESSION_REFRESH_EACH_REQUEST=False,
     )
-    from dashboard.uploads_api import bp as uploads_bp
-
-    server.register_blueprint(bp)
-    server.register_blueprint(uploads_bp)
     return users
 
 
