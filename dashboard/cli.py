@@ -29,7 +29,7 @@ from dashboard.factory import create_app, warm_imports, worker_app
 if TYPE_CHECKING:
     import pandas as pd
 
-    from geodata.users import Users
+    from dashboard.accounts.users import Users
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -214,9 +214,9 @@ def _read_candidates(path: str) -> pd.DataFrame:
 
 
 def _user_store() -> Users:
+    from dashboard.accounts.users import Users
     from dashboard.settings import Settings
     from geodata.store import Store
-    from geodata.users import Users
 
     settings = Settings.from_env()
     if not settings.database_url:
@@ -227,7 +227,7 @@ def _user_store() -> Users:
 
 
 def _read_password(args: argparse.Namespace) -> str:
-    from geodata.users import check_password
+    from dashboard.accounts.users import check_password
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -119,10 +119,10 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         with contextlib.suppress(DatabaseUnavailable):
             atlas.ensure_ready()
     server.extensions["atlas"] = atlas
-    from dashboard import auth
+    from dashboard.accounts import session as accounts
     from dashboard.callbacks import export as export_callbacks
 
-    auth.init_app(server, atlas)  # user tables, session cookie
+    accounts.init_app(server, atlas)  # user tables, session cookie
     _register_blueprints(server)
     export_callbacks.register(app)  # the export links follow the URL
     deploy.apply_web_front(server, settings)  # ATLAS_PROXY_FIX, ATLAS_SECURE_COOKIES
@@ -162,11 +162,12 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
 
 def _register_blueprints(server) -> None:
     """Every Flask blueprint of the Atlas, registered here and nowhere else."""
-    from dashboard import api, auth, export_api, uploads_api
+    from dashboard import api, export_api, uploads_api
+    from dashboard.accounts import session as accounts
 
     server.register_blueprint(api.bp)  # /healthz, /api/v1/meta, data and layers
     server.register_blueprint(export_api.bp)  # /export/... files
-    server.register_blueprint(auth.bp)  # /login, /logout, /api/v1/session
+    server.register_blueprint(accounts.bp)  # /login, /logout, /api/v1/session
     server.register_blueprint(uploads_api.bp)  # /api/v1/uploads, /api/v1/datasets
 
 

@@ -130,7 +130,7 @@ class Atlas(MapViews, Overlays):
         with self._lock:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self.store.create_all()
-            from geodata.users import Users
+            from dashboard.accounts.users import Users
 
             Users(self.store.engine).create_all()
             _ = self.layers

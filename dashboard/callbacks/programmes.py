@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
-from dashboard.auth import current_user, private_callback
+from dashboard.accounts.session import current_user, private_callback
 from dashboard.components.programme_card import comparison_table
 from dashboard.services import Atlas
 

@@ -3,7 +3,8 @@
 * Every Flask blueprint defined under ``dashboard/`` is registered by
   :func:`dashboard.factory.create_app`, and nothing else calls ``register_blueprint``.
 * The imports between ``dashboard`` modules form no circle.
-* Layers never import back up: ``app.py -> dashboard -> geodata``.
+* Layers never import back up: ``app.py -> dashboard -> geodata``, and ``geodata``
+  never imports dash, flask or werkzeug.
 """
 
 from __future__ import annotations
@@ -176,3 +177,10 @@ def test_layers_never_import_back_up():
         assert "app" not in roots, f"{name} imports app.py"
     for name, roots in _roots("geodata").items():
         assert not roots & {"app", "dashboard"}, f"{name} imports {roots & {'app', 'dashboard'}}"
+
+
+def test_geodata_never_imports_web_frameworks():
+    web = {"dash", "flask", "werkzeug"}
+    assert "flask" in _roots("dashboard")["dashboard.accounts.session"]  # the scan works
+    for name, roots in _roots("geodata").items():
+        assert not roots & web, f"{name} imports {sorted(roots & web)}"
