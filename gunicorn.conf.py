@@ -47,10 +47,10 @@ def when_ready(server):
     """In the master, after the app is loaded and before any worker forks."""
     if not server.cfg.preload_app:
         return
-    from app import _warm_imports
+    from dashboard.factory import warm_imports
 
     try:
-        _warm_imports(delay=0)  # mapclassify's numba kernels: compiled once, not per worker
+        warm_imports(delay=0)  # mapclassify's numba kernels: compiled once, not per worker
         client = server.app.wsgi().test_client()
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
             client.get(path)

@@ -70,7 +70,7 @@ VIEWPORT = {"width": 1366, "height": 768}
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 #: The issue's goal: painted map within 1.3x of the floor page.
 GOAL_RATIO = 1.3
-#: ``app._warm_imports`` imports the analysis libraries this long after start.
+#: ``dashboard.factory.warm_imports`` imports the analysis libraries this long after start.
 WARM_IMPORT_DELAY = 20.0
 PATHS = ".geo .choroplethlocation"
 

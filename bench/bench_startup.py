@@ -440,7 +440,7 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-#: ``app._warm_imports`` starts importing mapclassify/esda this long after create_app.
+#: ``dashboard.factory.warm_imports`` starts importing mapclassify/esda this long after create_app.
 WARM_IMPORT_DELAY = 3.0
 
 

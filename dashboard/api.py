@@ -17,18 +17,6 @@ from geodata.analysis import AnalysisParams
 
 bp = Blueprint("atlas_api", __name__)
 _STARTED = time.time()
-CSV_COLUMNS_FIRST = [
-    "period",
-    "code",
-    "name_zh",
-    "name_en",
-    "prefecture_code",
-    "prefecture_zh",
-    "province_code",
-    "province_zh",
-    "kind",
-    "area_km2",
-]
 
 
 def _atlas():

@@ -130,7 +130,7 @@ class Atlas:
         with self._lock:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self.store.create_all()
-            from geodata.users import Users
+            from dashboard.accounts.users import Users
 
             Users(self.store.engine).create_all()
             _ = self.layers
@@ -691,6 +691,21 @@ class Atlas:
         }
 
 
+#: The columns the county table (API CSV, exports) starts with, in order.
+CSV_COLUMNS_FIRST = [
+    "period",
+    "code",
+    "name_zh",
+    "name_en",
+    "prefecture_code",
+    "prefecture_zh",
+    "province_code",
+    "province_zh",
+    "kind",
+    "area_km2",
+]
+
+
 def codes_key(codes) -> str:
     """A short, order-independent cache-key part for a set of county codes."""
     import hashlib
@@ -707,8 +722,6 @@ def _num(v) -> float | None:
 
 
 def _export_columns(table: pd.DataFrame) -> list[str]:
-    from dashboard.api import CSV_COLUMNS_FIRST
-
     first = [c for c in CSV_COLUMNS_FIRST if c in table.columns]
     rest = [c for c in (*MEASURES, *FACILITY_COUNTS) if c in table.columns]
     return [*first, *rest, "synthetic"]

@@ -27,14 +27,6 @@ from dashboard.view import BadParameter, ViewState
 bp = Blueprint("atlas_export", __name__)
 
 
-def init_app(app, atlas) -> None:
-    """Register the endpoints and the clientside callback of the export links."""
-    from dashboard.callbacks import export as export_callbacks
-
-    app.server.register_blueprint(bp)
-    export_callbacks.register(app)
-
-
 @bp.get("/export/map.<fmt>")
 def export_map(fmt: str):
     if fmt not in FORMATS:

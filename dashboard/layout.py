@@ -86,7 +86,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
 
 
 def error_banner() -> html.P:
-    """Where a failed callback says so (see ``app._callback_error``); hidden until then."""
+    """Where a failed callback says so (see ``dashboard.factory``); hidden until then."""
     return html.P(id=ids.ERROR_BANNER, hidden=True, role="alert", className="error-banner")
 
 

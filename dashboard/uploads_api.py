@@ -1,4 +1,4 @@
-"""Upload and dataset-version endpoints (signed-in users; see :mod:`dashboard.auth`).
+"""Upload and dataset-version endpoints (signed-in users; see :mod:`dashboard.accounts`).
 
 ``POST /api/v1/uploads``
     multipart ``file``, ``kind`` (children|facilities), ``period``, optional
@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import uploads
-from dashboard.auth import api_login_required
+from dashboard.accounts.session import api_login_required
 from geodata.ingest import ImportFileError
 
 bp = Blueprint("atlas_uploads", __name__)

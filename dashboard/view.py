@@ -44,6 +44,8 @@ DEFAULT_INDICATOR = "left_behind"
 PALETTES = ("YlOrRd", "Blues", "Purples", "YlGnBu", "RdBu", "PuOr")
 """ColorBrewer palettes a view may ask for (colour-blind safe)."""
 LANGS = ("zh", "en")
+#: Layers a user can switch on (the ``layers`` URL parameter).
+LAYERS: tuple[str, ...] = ("facilities", "programme")
 NATION = "100000"
 """The nation as a region code (the same as no region)."""
 
@@ -142,7 +144,6 @@ class ViewState:
             return bad(name, f"use one of {', '.join(map(str, allowed))}", default)
 
         from dashboard import methods
-        from dashboard.presenters.overlays import LAYERS, parse_layers
         from geodata import indicators
 
         ids_ok = [i.id for i in indicators.all_indicators()]
@@ -362,6 +363,16 @@ class ViewState:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def parse_layers(text: str | None) -> list[str]:
+    """The ``layers`` URL parameter (comma-separated) to known layer names, in order.
+
+    >>> parse_layers("programme,facilities,bogus")
+    ['facilities', 'programme']
+    """
+    asked = {s.strip() for s in (text or "").split(",")}
+    return [name for name in LAYERS if name in asked]
 
 
 def _flatten(query: str | Mapping | None) -> dict[str, str]:

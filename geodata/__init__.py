@@ -1,4 +1,4 @@
 """Pure geodata layer: boundaries, codes, storage, demo data and spatial analysis.
 
-Never imports dash or flask.
+Never imports dash, flask or werkzeug (``tests/dashboard/test_factory.py`` checks).
 """

@@ -58,7 +58,7 @@ def app_settings(tmp_path_factory, layers):
 @pytest.fixture(scope="session")
 def dash_app(app_settings):
     """A real app with the synthetic demo data loaded (session-wide, read-only use)."""
-    from app import create_app
+    from dashboard.factory import create_app
 
     return create_app(app_settings)
 

@@ -69,7 +69,7 @@ def redis_settings(app_settings, redis_url):
 @pytest.fixture(scope="module")
 def web_apps(redis_settings):
     """Two app instances: two web processes as far as Redis and Celery can tell."""
-    from app import create_app
+    from dashboard.factory import create_app
 
     return create_app(redis_settings), create_app(redis_settings)
 
@@ -227,7 +227,7 @@ def _poll_body(body: dict) -> dict:
 def test_unreachable_redis_at_start_falls_back_with_one_warning(app_settings, caplog):
     """The web process starts anyway on the data directory's backends, says so once
     (without the password), and shows it in /healthz."""
-    from app import create_app
+    from dashboard.factory import create_app
 
     url = f"redis://:s3cret@127.0.0.1:{_closed_port()}/0"
     settings = dataclasses.replace(app_settings, redis_url=url)
@@ -326,7 +326,7 @@ def test_redact():
 def test_proxy_fix_and_secure_cookies(app_settings):
     from flask import request, session
 
-    from app import create_app
+    from dashboard.factory import create_app
 
     settings = dataclasses.replace(app_settings, proxy_fix=1, secure_cookies=True)
     server = create_app(settings, prepare=False).server

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
 from dashboard import ids
+from dashboard.accounts.session import current_user, private_callback
 from dashboard.atlas import Atlas
-from dashboard.auth import current_user, private_callback
 from dashboard.components.programme_card import comparison_table
 from dashboard.presenters import overlays
 

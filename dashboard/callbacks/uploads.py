@@ -11,7 +11,7 @@ import time
 from dash import ALL, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import ids, uploads
-from dashboard.auth import allowed_user, private_callback
+from dashboard.accounts.session import allowed_user, private_callback
 from dashboard.components import upload_page as page
 from dashboard.i18n import t
 from geodata.ingest import ImportFileError
@@ -186,7 +186,7 @@ def register(app, atlas) -> None:
     def logout(n, csrf, lang):
         from flask import session
 
-        from dashboard.auth import csrf_valid
+        from dashboard.accounts.session import csrf_valid
 
         if not n:
             return no_update

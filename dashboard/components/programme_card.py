@@ -145,7 +145,7 @@ def _csrf() -> str | None:
     """This session's CSRF token for the save button (none outside a request: tests)."""
     from flask import has_request_context
 
-    from dashboard.auth import csrf_token
+    from dashboard.accounts.session import csrf_token
 
     return csrf_token() if has_request_context() else None
 

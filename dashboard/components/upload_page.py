@@ -29,7 +29,7 @@ def page_lang(atlas, search: str | None) -> str:
 
 def upload_page(atlas, search: str | None = None) -> html.Div:
     from dashboard import uploads
-    from dashboard.auth import csrf_token, current_user
+    from dashboard.accounts.session import csrf_token, current_user
 
     lang = page_lang(atlas, search)
     user = current_user()

@@ -13,9 +13,6 @@ from dashboard.i18n import fmt_number, t
 from geodata import privacy
 from geodata import programmes as progs
 
-#: Layers a user can switch on (the ``layers`` URL parameter).
-LAYERS: tuple[str, ...] = ("facilities", "programme")
-
 #: Grid cell (degrees) for facility points at national zoom: about 30,000 single points
 #: are unreadable (and slow to draw as SVG) on a national map; cells of about 80 km
 #: keep the pattern and stay a few thousand markers. Regions show every point.
@@ -263,13 +260,3 @@ def _change(value: float, group: str, lang: str) -> str:
     if group == "counts":
         return f"{value:+.1%}"
     return f"{value:+,.2f}"
-
-
-def parse_layers(text: str | None) -> list[str]:
-    """The ``layers`` URL parameter (comma-separated) to known layer names, in order.
-
-    >>> parse_layers("programme,facilities,bogus")
-    ['facilities', 'programme']
-    """
-    asked = {s.strip() for s in (text or "").split(",")}
-    return [name for name in LAYERS if name in asked]

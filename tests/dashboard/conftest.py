@@ -28,7 +28,7 @@ def rw_app(request, tmp_path_factory, layers):
     ``DATABASE_URL_TEST`` (``make test`` starts one); it is skipped without it, and
     fails under ``CI=true`` so that a broken server setup cannot pass silently.
     """
-    from app import create_app
+    from dashboard.factory import create_app
     from dashboard.settings import Settings
 
     data = make_data_dir(tmp_path_factory.mktemp("atlas-rw"), layers)

@@ -37,7 +37,7 @@ def _layout_ids(client) -> set[str]:
 
 
 def test_database_down_at_start_then_back(tmp_path, layers, caplog):
-    from app import create_app
+    from dashboard.factory import create_app
     from dashboard.settings import Settings
 
     data = make_data_dir(tmp_path / "data", layers)

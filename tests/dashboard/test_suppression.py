@@ -14,7 +14,7 @@ from tests.conftest import make_data_dir
 
 @pytest.fixture(scope="module")
 def k5_app(tmp_path_factory, layers):
-    from app import create_app
+    from dashboard.factory import create_app
     from dashboard.settings import Settings
 
     data = make_data_dir(tmp_path_factory.mktemp("atlas-k5"), layers)

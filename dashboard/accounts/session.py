@@ -1,6 +1,7 @@
 """Sign-in for editors and viewers: Flask session cookie, CSRF tokens, throttling.
 
-* ``GET/POST /login`` (a plain HTML form, Chinese by default, ``?lang=en``) and
+* ``GET/POST /login`` (a plain HTML form, Chinese by default, ``?lang=en``; the page
+  itself is :mod:`dashboard.accounts.pages`) and
   ``POST /logout``; ``GET /api/v1/session`` tells a script or page who is signed in and
   its CSRF token.
 * The session cookie is signed with ``SECRET_KEY``, HttpOnly, SameSite=Lax, and
@@ -11,8 +12,8 @@
   field, or the ``X-CSRF-Token`` header for API calls. Dash callbacks that change data
   check the same token (the page keeps it in a store).
 * Failed sign-ins are counted per name (5 -> locked 15 min) and per client address
-  (20 in 15 min -> locked 15 min) in the database (:mod:`geodata.users`); every failure
-  shows the same message.
+  (20 in 15 min -> locked 15 min) in the database (:mod:`dashboard.accounts.users`);
+  every failure shows the same message.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import secrets
 import time
 import unicodedata
 from functools import wraps
-from html import escape
 from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from flask import (
@@ -39,8 +39,9 @@ from flask import (
     session,
 )
 
+from dashboard.accounts.pages import login_page
+from dashboard.accounts.users import User, Users
 from dashboard.i18n import t
-from geodata.users import User, Users
 
 bp = Blueprint("atlas_auth", __name__)
 CSRF_HEADER = "X-CSRF-Token"
@@ -48,7 +49,10 @@ CSRF_FIELD = "csrf_token"
 
 
 def init_app(server: Flask, atlas) -> Users:
-    """Create the user tables, configure the cookie and register the routes."""
+    """Create the user tables and configure the session cookie.
+
+    The routes (:data:`bp`) are registered by the app factory with every other blueprint.
+    """
     from dashboard.atlas import DB_ERRORS
 
     users = Users(atlas.store.engine)
@@ -63,10 +67,6 @@ def init_app(server: Flask, atlas) -> Users:
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=atlas.settings.session_hours),
         SESSION_REFRESH_EACH_REQUEST=False,
     )
-    from dashboard.uploads_api import bp as uploads_bp
-
-    server.register_blueprint(bp)
-    server.register_blueprint(uploads_bp)
     return users
 
 
@@ -260,7 +260,8 @@ def login():
                 _sign_in(user)
                 return redirect(nxt, code=303)
             error, status = t("login_failed", lang), 401
-    resp = current_app.make_response((_login_page(lang, nxt, error), status))
+    page = login_page(lang, nxt, error, csrf_field=CSRF_FIELD, csrf_token=csrf_token())
+    resp = current_app.make_response((page, status))
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'self'"
     return resp
@@ -283,34 +284,3 @@ def session_info():
     resp = jsonify(body)
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-def _login_page(lang: str, nxt: str, error: str) -> str:
-    other = "en" if lang == "zh" else "zh"
-    other_label = "English" if lang == "zh" else "中文"
-    q = urlencode({"next": nxt, "lang": other})
-    err = f'<p class="login-error" role="alert">{escape(error)}</p>' if error else ""
-    return f"""<!doctype html>
-<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(t("login_title", lang))} · {escape(t("app_title", lang))}</title>
-<link rel="stylesheet" href="/assets/atlas.css">
-<link rel="stylesheet" href="/assets/upload.css"></head>
-<body class="login-body"><main class="login-card">
-<h1>{escape(t("app_title", lang))}</h1>
-<h2>{escape(t("login_title", lang))}</h2>
-{err}
-<form method="post" action="/login">
-<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">
-<input type="hidden" name="next" value="{escape(nxt)}">
-<input type="hidden" name="lang" value="{lang}">
-<label>{escape(t("login_name", lang))}
-<input id="login-name" name="name" autocomplete="username" required maxlength="64"></label>
-<label>{escape(t("login_password", lang))}
-<input id="login-password" name="password" type="password" autocomplete="current-password"
- required maxlength="1024"></label>
-<button id="login-submit" type="submit">{escape(t("login_submit", lang))}</button>
-</form>
-<p><a href="/login?{escape(q)}">{other_label}</a> ·
-<a href="/?lang={lang}">{escape(t("back_to_map", lang))}</a></p>
-</main></body></html>"""

@@ -1,0 +1,249 @@
+"""The app factory: ``create_app(settings)`` builds the Dash app and its Flask server.
+
+Everything the server serves is plugged in here, and only here: the cache and job
+backends, the security headers, the page layout, the callbacks and every Flask
+blueprint (the JSON API, the export files, sign-in, uploads). Modules that define a
+blueprint never register it themselves, so none of them needs to import another to
+be complete.
+
+Nothing heavy happens at import: Dash, Flask and the data libraries are imported when
+an app is built, so ``import app`` (``gunicorn app:server``, ``celery -A app``) stays
+cheap until the app is wanted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import dash
+
+    from dashboard.settings import Settings
+
+#: The repository: ``assets/`` is served from here.
+ROOT = Path(__file__).resolve().parent.parent
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'self'; "
+    "base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+def _secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Exclusive create: web processes starting together agree on one key.
+        with contextlib.suppress(FileExistsError):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    for _ in range(50):  # another process may have created it and not yet written it
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise ValueError(f"{path} is empty: delete it or set ATLAS_SECRET_KEY")
+
+
+def create_app(settings: Settings | None = None, *, prepare: bool = True) -> dash.Dash:
+    """Build the Dash app for `settings` (default: read from the environment).
+
+    With ``prepare`` (the default) the database tables, boundary caches and demo data
+    are made ready before the app is returned, so the first page is fast.
+    """
+    import dash
+    from flask_caching import Cache
+    from flask_compress import Compress
+
+    from dashboard.atlas import DB_ERRORS, Atlas, DatabaseUnavailable
+    from dashboard.callbacks import register
+    from dashboard.layout import build_layout
+    from dashboard.settings import Settings
+
+    settings = settings or Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from dashboard import deploy
+
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    # Redis and Celery with REDIS_URL (shared by every process), else the data directory.
+    backends = deploy.configure(settings)
+    app = dash.Dash(
+        __name__,
+        title="儿童关爱地图 Children's Care Atlas",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        update_title=None,
+        background_callback_manager=backends.manager,
+        on_error=_callback_error,
+    )
+    from dashboard.deferred import defer_bundles
+
+    defer_bundles(app)  # the table's grid bundle loads after the map has painted
+    server = app.server
+    server.config["SECRET_KEY"] = _secret_key(settings)
+    server.config["MAX_CONTENT_LENGTH"] = 60 * 1024 * 1024
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "application/json",
+        "application/javascript",
+        "text/javascript",
+    ]
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    deploy.compress_static_once(server)
+    Compress(server)  # Dash(compress=True) does the same; configured here explicitly
+    server.config["ATLAS_BACKENDS"] = {"cache": backends.cache, "jobs": backends.jobs}
+    cache_config = {**backends.cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout}
+    cache = Cache(server, config=cache_config)
+    atlas = Atlas(settings, cache)
+    deploy.fork_safe(atlas.store.engine, backends.celery)
+    if prepare:
+        # A database that is down is logged once; pages show a notice and retry.
+        with contextlib.suppress(DatabaseUnavailable):
+            atlas.ensure_ready()
+    server.extensions["atlas"] = atlas
+    from dashboard.accounts import session as accounts
+    from dashboard.callbacks import export as export_callbacks
+
+    accounts.init_app(server, atlas)  # user tables, session cookie
+    _register_blueprints(server)
+    export_callbacks.register(app)  # the export links follow the URL
+    deploy.apply_web_front(server, settings)  # ATLAS_PROXY_FIX, ATLAS_SECURE_COOKIES
+
+    @server.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        # Everything the page needs comes from this server: a script that slipped in
+        # could not send data elsewhere. Dash needs inline and eval'd scripts
+        # (its renderer bootstrap, dash-ag-grid's function strings).
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        return resp
+
+    def layout():
+        from dashboard.routing import page_location
+
+        pathname, search = page_location()
+        try:
+            atlas.ensure_ready()
+            return build_layout(atlas, search, pathname)
+        except (DatabaseUnavailable, *DB_ERRORS):
+            from dashboard.layout import unavailable_page
+
+            return unavailable_page(search)
+
+    app.layout = layout
+    app.validation_layout = None
+    register(app, atlas)
+    app.atlas = atlas
+    app.settings = settings
+    app.celery_app = backends.celery  # None without Redis
+    threading.Thread(target=warm_imports, name="warm-imports", daemon=True).start()
+    return app
+
+
+def _register_blueprints(server) -> None:
+    """Every Flask blueprint of the Atlas, registered here and nowhere else."""
+    from dashboard import api, export_api, uploads_api
+    from dashboard.accounts import session as accounts
+
+    server.register_blueprint(api.bp)  # /healthz, /api/v1/meta, data and layers
+    server.register_blueprint(export_api.bp)  # /export/... files
+    server.register_blueprint(accounts.bp)  # /login, /logout, /api/v1/session
+    server.register_blueprint(uploads_api.bp)  # /api/v1/uploads, /api/v1/datasets
+
+
+def _callback_error(err: Exception) -> None:
+    """Any callback that fails: one log line and a notice on the page, not silence.
+
+    A database that went away mid-session gets its own message; the notice clears
+    itself on the next callback that succeeds (see ``callbacks.map``).
+    """
+    from dash import set_props
+
+    from dashboard import ids
+    from dashboard.atlas import DB_ERRORS, DatabaseUnavailable
+
+    if isinstance(err, (DatabaseUnavailable, *DB_ERRORS)):
+        logging.getLogger("atlas").error("callback failed, database unavailable: %s", err)
+        text = (
+            "数据库暂时无法连接，请稍后重试。The database is unavailable; please try again shortly."
+        )
+    else:
+        logging.getLogger("atlas").exception("callback failed")
+        text = "出错了，已记录。请重试或刷新页面。Something went wrong (logged); retry or reload."
+    set_props(ids.ERROR_BANNER, {"children": text, "hidden": False})
+
+
+def warm_imports(delay: float = 20.0) -> None:
+    """Import the heavy analysis libraries after start-up, off the request path.
+
+    mapclassify compiles numba kernels on import (about 4 s); doing it here means the
+    first change of classification does not pay for it, and start-up does not either;
+    the delay keeps it clear of the first page loads.
+    """
+    import importlib
+
+    time.sleep(delay)
+    for name in (
+        "mapclassify",
+        "esda",
+        "geodata.analysis.clusters",
+        "geodata.analysis.hotspots",
+        "geodata.analysis.coverage",
+        "geodata.analysis.access",
+        "geodata.analysis.siting",
+    ):
+        try:
+            importlib.import_module(name)
+        except Exception:  # pragma: no cover - warming is best effort
+            logging.getLogger(__name__).debug("warm import of %s failed", name)
+
+
+def worker_app() -> dash.Dash:
+    """The Dash app of a Celery worker: waits for Redis, then builds the app, whose
+    background callbacks become the worker's tasks."""
+    if str(ROOT) not in sys.path:  # `celery -A app` has the directory on it only briefly
+        sys.path.insert(0, str(ROOT))
+    from dashboard import deploy
+    from dashboard.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise ValueError("REDIS_URL is not set: a worker runs the jobs queued in Redis")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    log = logging.getLogger("atlas.worker")
+    wait = 1.0
+    while problem := deploy.redis_problem(settings.redis_url):
+        log.warning(
+            "REDIS_URL %s is unreachable (%s); trying again in %.0f s",
+            deploy.redact(settings.redis_url),
+            problem,
+            wait,
+        )
+        time.sleep(wait)
+        wait = min(wait * 2, 30.0)
+    app = create_app(settings)
+    if app.celery_app is None:  # Redis went away between the check and the set-up
+        raise ValueError(f"REDIS_URL {deploy.redact(settings.redis_url)} is unreachable")
+    return app
