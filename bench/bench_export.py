@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
     from cachelib import SimpleCache
 
-    from dashboard import export
     from dashboard.atlas import Atlas
     from dashboard.settings import Settings
+    from dashboard.sheets import render as export
 
     atlas = Atlas(Settings.from_env(), SimpleCache(threshold=100_000, default_timeout=0))
     renderer = export.Renderer()

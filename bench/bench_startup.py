@@ -84,7 +84,7 @@ COLD_FLOOR = textwrap.dedent(
     import json, sys, time
     sys.path.insert(0, {root!r})
     t0 = time.perf_counter()
-    from geodata import source
+    from geodata.boundaries import source
     table = source.counties()
     geoms = [source.read_geometry(f) for f in table["file"]]
     print(json.dumps({{"seconds": time.perf_counter() - t0, "counties": len(geoms)}}))

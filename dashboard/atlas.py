@@ -376,7 +376,11 @@ class Atlas:
         table = self.county_table(period).copy()
         table["name_en"] = self.registry.counties["name_en"].reindex(table.index)
         for c in (*MEASURES, *FACILITY_COUNTS):
-            table[c] = table[c].round().astype("Int64")
+            # A stored value a whole number cannot hold (an old import's 1e308) is shown
+            # as no data rather than failing every reader of the period.
+            v = pd.to_numeric(table[c], errors="coerce").astype(float)
+            v = v.where(np.isfinite(v) & (v.abs() < 2**53))
+            table[c] = v.round().astype("Int64")
         return privacy.suppress_frame(table[_export_columns(table)], self.suppress_k)
 
     @property

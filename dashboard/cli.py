@@ -334,9 +334,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     """Maps and briefings as files; a batch of provinces shares one warm renderer."""
     from cachelib import SimpleCache
 
-    from dashboard import export
     from dashboard.atlas import Atlas
     from dashboard.settings import Settings
+    from dashboard.sheets import render as export
     from dashboard.view import BadParameter
 
     out = Path(args.out)

@@ -162,8 +162,10 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
 
 def _register_blueprints(server) -> None:
     """Every Flask blueprint of the Atlas, registered here and nowhere else."""
-    from dashboard import api, export_api, uploads_api
     from dashboard.accounts import session as accounts
+    from dashboard.web import api
+    from dashboard.web import exports as export_api
+    from dashboard.web import uploads as uploads_api
 
     server.register_blueprint(api.bp)  # /healthz, /api/v1/meta, data and layers
     server.register_blueprint(export_api.bp)  # /export/... files

@@ -242,36 +242,48 @@ class Users:
         return bool(row and row[0] and row[0] > now)
 
     def _fail(self, user: User | None, ip_key: str, now: float) -> None:
+        """Count a failed sign-in for the name and the address, atomically.
+
+        Each count is one ``UPDATE ... SET n = n + 1`` whose new value is computed by the
+        database from the row as it is, so guesses sent in parallel each count (a count
+        read first and written back + 1 counted 25 parallel guesses as one).
+        """
         u, t = self.users, self.throttle
         with self.engine.begin() as conn:
-            if user is not None and not user.locked(now):
-                expired = user.locked_until is not None  # an old lock-out has run out
-                failures = (0 if expired else user.failed_attempts) + 1
+            if user is not None:
+                expired = sa.and_(u.c.locked_until.is_not(None), u.c.locked_until <= now)
+                failures = sa.case((expired, 1), else_=u.c.failed_attempts + 1)
                 conn.execute(
                     u.update()
                     .where(u.c.id == user.id)
+                    .where(sa.or_(u.c.locked_until.is_(None), u.c.locked_until <= now))
                     .values(
                         failed_attempts=failures,
-                        locked_until=now + LOCK_SECONDS if failures >= MAX_FAILURES else None,
+                        locked_until=sa.case(
+                            (failures >= MAX_FAILURES, now + LOCK_SECONDS), else_=None
+                        ),
                     )
                 )
-            row = conn.execute(sa.select(t).where(t.c.key == ip_key)).mappings().first()
-            if row is None:
-                conn.execute(t.insert().values(key=ip_key, failures=1, window_start=now))
-                return
-            failures, start = row["failures"] + 1, row["window_start"]
-            if now - start > IP_WINDOW_SECONDS:
-                failures, start = 1, now
-            locked = now + LOCK_SECONDS if failures >= MAX_IP_FAILURES else row["locked_until"]
-            conn.execute(
+        with self.engine.begin() as conn:
+            new_window = (now - t.c.window_start) > IP_WINDOW_SECONDS
+            failures = sa.case((new_window, 1), else_=t.c.failures + 1)
+            done = conn.execute(
                 t.update()
                 .where(t.c.key == ip_key)
                 .values(
-                    failures=0 if failures >= MAX_IP_FAILURES else failures,
-                    window_start=start,
-                    locked_until=locked,
+                    failures=sa.case((failures >= MAX_IP_FAILURES, 0), else_=failures),
+                    window_start=sa.case((new_window, now), else_=t.c.window_start),
+                    locked_until=sa.case(
+                        (failures >= MAX_IP_FAILURES, now + LOCK_SECONDS), else_=t.c.locked_until
+                    ),
                 )
-            )
+            ).rowcount
+        if not done:  # the address's first failure: a new row (or count again if raced)
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(t.insert().values(key=ip_key, failures=1, window_start=now))
+            except sa.exc.IntegrityError:
+                self._fail(None, ip_key, now)
 
 
 def _user(row) -> User:

@@ -3,7 +3,7 @@
 Title (indicator, region, period), subtitle, the explorer's map drawn static (its colour
 bar is the legend, with breaks, counts and units), source line (and the synthetic
 notice), boundary credit, date and map review number, plus the export links. The text
-comes from :func:`dashboard.briefing.sheet_text`, the same as on exported files.
+comes from :func:`dashboard.sheets.briefing.sheet_text`, the same as on exported files.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.briefing import sheet_text
 from dashboard.components.export_links import export_links
 from dashboard.i18n import t
 from dashboard.presenters import map as map_views
+from dashboard.sheets.briefing import sheet_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState

@@ -1,7 +1,7 @@
 """Export links (PNG, SVG, PDF, PDF briefing, briefing view) for the current view.
 
 Plain links to ``/export/...`` with the page's own query string: the server renders the
-file (see :mod:`dashboard.export_api`). A clientside callback keeps them in step with
+file (see :mod:`dashboard.web.exports`). A clientside callback keeps them in step with
 the URL (:mod:`dashboard.callbacks.export`), so no server round trip is needed.
 """
 

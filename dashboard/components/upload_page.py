@@ -355,6 +355,7 @@ RULES_ZH = {
     "subtotal_row": "合计/小计行",
     "swapped_lonlat": "经纬度颠倒",
     "title_period": "标题中的时期",
+    "too_large": "人数超过 1000 万，不可能",
     "unknown_code": "代码无法识别",
 }
 

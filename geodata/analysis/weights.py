@@ -12,7 +12,7 @@ seven: 长海县, 岱山县, 金门县, 南澳县, 西沙区, 南沙区 and 台�
 spatial lag, so a local statistic would silently treat it as "surrounded by the mean".
 Instead each island is **joined by a symmetric link to its nearest non-island unit**,
 measured between polygon centroids in the equal-area CRS
-(:data:`geodata.chinacrs.EQUAL_AREA_CRS`, metres).  Only non-islands are candidates so
+(:data:`geodata.boundaries.chinacrs.EQUAL_AREA_CRS`, metres).  Only non-islands are candidates so
 that two islands (西沙区 and 南沙区, say) cannot pair up into a component of their own.
 The joins are recorded (:attr:`CountyWeights.joins`) so the docs and the map can say
 what was done.
@@ -58,7 +58,7 @@ import pandas as pd
 from libpysal.weights import W
 from scipy.spatial import cKDTree
 
-from geodata.chinacrs import EQUAL_AREA_CRS
+from geodata.boundaries.chinacrs import EQUAL_AREA_CRS
 
 __all__ = [
     "CountyWeights",
@@ -259,7 +259,7 @@ def build_weights(
     -----
     Contiguity is vertex-based (libpysal ``Queen.from_dataframe``): polygons that
     share a boundary point are neighbours.  Island joins use polygon centroids
-    computed in :data:`~geodata.chinacrs.EQUAL_AREA_CRS`, so distances are metres on
+    computed in :data:`~geodata.boundaries.chinacrs.EQUAL_AREA_CRS`, so distances are metres on
     an equal-area plane (under 1 % scale error across China).
 
     Examples

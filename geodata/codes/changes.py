@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from geodata import source
+from geodata.boundaries import source
 from geodata.codes.official import official_divisions
 from geodata.codes.quhua import _quhua_json
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from geodata import source
+from geodata.boundaries import source
 from geodata.codes.names import english_name, stem_pinyin
 
 NAMES_FILE = Path(__file__).with_name("data") / "names_en.csv"

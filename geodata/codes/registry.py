@@ -1,6 +1,6 @@
 """The county registry: the boundary layer's units, the crosswalk to them, name search.
 
-:class:`Registry` joins the layer (:mod:`geodata.source`), today's official list
+:class:`Registry` joins the layer (:mod:`geodata.boundaries.source`), today's official list
 (:mod:`geodata.codes.official`) and the change table (:mod:`geodata.codes.changes`)
 into one lookup from any code or name to the layer code; :func:`load_registry` builds
 it once per process.
@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from geodata import source
+from geodata.boundaries import source
 from geodata.codes.changes import SINCE, ChangeTable, Event, _all_event_names, change_events
 from geodata.codes.names import _ascii_key, _initials, english_name, stem, stem_pinyin
 from geodata.codes.names_file import _read_names_file

@@ -14,6 +14,12 @@ from geodata.ingest.columns import _KEEP, header_key
 from geodata.periods import normalize_period
 
 
+MAX_COUNT = 10_000_000
+"""Largest count a county can report: the most populous county-level units have a few
+million residents, so more children than this is a typing error (and a stored 1e308
+broke every CSV for everyone). Applies to counts of children and of facilities."""
+
+
 def _arrow(s: pd.Series):
     """The column as a pyarrow string array (regexes run in RE2, far faster than ``re``)."""
     import pyarrow as pa
@@ -57,13 +63,16 @@ def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Accepted: ``1234``, ``1,234``, ``１２３４``, `` 12 ``, ``12.0``, ``1e3``.  Blank
     cells and placeholders (``-``, ``—``, ``/``, ``无``, ``N/A``) are missing values.
     Error rules: ``non_numeric`` (``abc``, ``1,23``), ``not_whole`` (``12.5``),
-    ``negative`` (``-3``).
+    ``negative`` (``-3``), ``too_large`` (above :data:`MAX_COUNT`: more children than
+    a county could hold, e.g. ``1e308`` or a 300-digit number).
 
     Examples
     --------
     >>> v, e = parse_counts(pd.Series(["1,234", "１２", " 7 ", "3.0", "", "x", "2.5", "-1"]))
     >>> v.tolist()[:4], e.tolist()[5:]
     ([1234.0, 12.0, 7.0, 3.0], ['non_numeric', 'not_whole', 'negative'])
+    >>> parse_counts(pd.Series(["10000001", "1e308", "9" * 300]))[1].tolist()
+    ['too_large', 'too_large', 'too_large']
     """
     t = values.astype(str)
     if not t.str.isascii().all():
@@ -85,7 +94,10 @@ def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     neg = np.zeros(len(t), dtype=bool)
     neg[ok] = nums[ok] < 0
     err[neg & ~frac] = "negative"
-    nums[blank | bad | frac | neg] = np.nan
+    huge = np.zeros(len(t), dtype=bool)
+    huge[ok] = nums[ok] > MAX_COUNT
+    err[huge & ~frac & ~neg] = "too_large"
+    nums[blank | bad | frac | neg | huge] = np.nan
     return nums, err
 
 

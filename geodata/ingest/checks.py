@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geodata import chinacrs
+from geodata.boundaries import chinacrs
 from geodata.indicators import RISK_COLUMNS
 from geodata.ingest.cells import datum_of, facility_kind, parse_coords
 from geodata.ingest.errors import ImportFileError

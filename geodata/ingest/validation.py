@@ -229,6 +229,7 @@ def validate(
             ("non_numeric", "non-numeric count {!r}"),
             ("not_whole", "count {!r} is not a whole number"),
             ("negative", "negative count {!r}"),
+            ("too_large", "count {!r} is more than 10,000,000: more than a county could hold"),
         ):
             R.add(live & (err == rule), "rejected", rule,
                   lambda i, why=why, s=s: why.format(s[i]), mf[f], s)  # fmt: skip

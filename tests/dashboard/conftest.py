@@ -134,6 +134,6 @@ def xclient(dash_app, renderer):
 
 
 def _export():
-    from dashboard import export
+    from dashboard.sheets import render as export
 
     return export

@@ -96,7 +96,7 @@ def test_tables_and_api(k5_app, small_county):
 
 def test_briefing_tables_suppress_small_counts(k5_app, small_county):
     """The printed briefing uses the same rule (its county table shows left-behind)."""
-    from dashboard import briefing
+    from dashboard.sheets import briefing
 
     atlas = k5_app.atlas
     assert briefing._count(atlas, 3, "zh") == "<5"

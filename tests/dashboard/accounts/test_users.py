@@ -47,3 +47,57 @@ def test_short_passwords_and_bad_roles_are_refused():
     users.add("sun", "editor", "long enough password")
     with pytest.raises(ValueError, match="exists"):
         users.add("sun", "viewer", "long enough password")
+
+
+def _parallel(n: int, fn) -> None:
+    """Run `fn(i)` for i in range(n) in n threads released at the same moment."""
+    import threading
+
+    start = threading.Barrier(n)
+
+    def run(i: int) -> None:
+        start.wait()
+        fn(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+
+
+def _file_users(tmp_path):
+    """Users on a SQLite file, as the app has (a memory database is one connection)."""
+    from dashboard.accounts.users import Users
+
+    engine = sa.create_engine(
+        f"sqlite:///{tmp_path / 'users.sqlite'}", connect_args={"timeout": 30}
+    )
+    users = Users(engine)
+    users.create_all()
+    return users
+
+
+def test_parallel_guesses_each_count(tmp_path):
+    """25 wrong passwords at once lock the name (each failure counted, not one)."""
+    from dashboard.accounts.users import MAX_FAILURES
+
+    users = _file_users(tmp_path)
+    users.add("sun", "editor", "sun password 123")
+    # distinct addresses, so only the per-name count can lock
+    _parallel(25, lambda i: users.authenticate("sun", f"wrong {i}", ip=f"10.0.0.{i}"))
+    user = users.get("sun")
+    assert user.locked() and user.failed_attempts >= MAX_FAILURES
+    assert users.authenticate("sun", "sun password 123", ip="10.0.1.1") is None
+
+
+def test_parallel_guesses_from_one_address_each_count(tmp_path):
+    from dashboard.accounts.users import MAX_IP_FAILURES
+
+    users = _file_users(tmp_path)
+    users.add("zhou", "viewer", "zhou password 123")
+    _parallel(
+        MAX_IP_FAILURES + 2, lambda i: users.authenticate(f"guess{i}", "x" * 12, ip="7.7.7.7")
+    )
+    assert users.authenticate("zhou", "zhou password 123", ip="7.7.7.7") is None  # locked
+    assert users.authenticate("zhou", "zhou password 123", ip="7.7.7.8").name == "zhou"

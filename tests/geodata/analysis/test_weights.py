@@ -12,7 +12,7 @@ from geodata.analysis.weights import (
     subset_weights,
     weights_for_values,
 )
-from geodata.chinacrs import EQUAL_AREA_CRS
+from geodata.boundaries.chinacrs import EQUAL_AREA_CRS
 from tests.geodata.analysis.fixtures import code, grid, sids2, sids2_gal
 
 

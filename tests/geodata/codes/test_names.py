@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import source
+from geodata.boundaries import source
 from geodata.codes import names, names_file
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata import source
+from geodata.boundaries import source
 from geodata.codes import load_registry
 
 # --------------------------------------------------------------------------- crosswalk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import chinacrs
+from geodata.boundaries import chinacrs
 from geodata.ingest import MappingError, read_table, validate
 from tests.geodata.ingest.helpers import P, csv_bytes, rules, run
 

@@ -4,12 +4,12 @@ Officials put these in front of leaders, so a sheet says everything a reader nee
 without the app around it: title (indicator, region, period), subtitle, the map, the
 legend with its breaks and units, the data source (and that demo data are synthetic),
 the boundary credit, the date of export and, when configured, the map review number
-(审图号). Pages are A4 landscape (:data:`dashboard.export.PAGE_SIZE`).
+(审图号). Pages are A4 landscape (:data:`dashboard.sheets.render.PAGE_SIZE`).
 
 The national map reuses :func:`dashboard.figures.map_figure` (Albers equal-area conic,
 standard parallels 25°N and 47°N, centred on 105°E, South China Sea inset with the
 maritime line); region maps are framed with ``Atlas.region_info``. Geometry is embedded
-(:class:`dashboard.export.InlineGeometry`): the renderer has no server to fetch from.
+(:class:`dashboard.sheets.render.InlineGeometry`): the renderer has no server to fetch from.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodata import chinacrs, source
+from geodata.boundaries import chinacrs, source
 
 log = logging.getLogger(__name__)
 

@@ -207,15 +207,44 @@ def test_problem_reasons_are_explained_in_chinese():
 
     from dashboard.components.upload_page import RULES_ZH, reason_text
 
-    package = Path(__file__).parents[2] / "geodata" / "ingest"
+    package = Path(__file__).parents[3] / "geodata" / "ingest"
+    assert package.is_dir(), package
     source = "\n".join(f.read_text(encoding="utf-8") for f in sorted(package.glob("*.py")))
     # Rules follow their severity in R.add(...) calls, or name a file-level warning.
     rules = set(re.findall(r'"(?:rejected|skipped|warning)",\s*"([a-z_]+)"', source))
     rules |= set(re.findall(r'file_warning\(\s*"([a-z_]+)"', source))
-    rules |= {"non_numeric", "not_whole", "negative"}  # parse_counts' error rules
+    rules |= {"non_numeric", "not_whole", "negative", "too_large"}  # parse_counts' rules
     rules -= {"rejected", "skipped", "rule"}  # severities and a variable, not rules
     assert len(rules) > 20
     assert not rules - set(RULES_ZH), rules - set(RULES_ZH)
     p = {"rule": "unknown_code", "reason": "unknown county code '999999'"}
     assert reason_text(p, "zh") == "代码无法识别：unknown county code '999999'"
     assert reason_text(p, "en") == "unknown county code '999999'"
+
+
+def test_impossible_counts_are_rejected_and_stored_ones_never_break_readers(rw_app):
+    """Counts up to 1e308 and 300-digit numbers are rejected with a rule; a value like
+    that already in the database (an import before the rule) shows as no data."""
+    client, token = signed_in(rw_app)
+    body = (
+        "区划代码,县区,留守儿童,儿童总数\n"
+        "110101,东城区,1e308,45000\n"
+        f"110102,西城区,{'9' * 300},52000\n"
+        "110105,朝阳区,40,45000\n"
+    ).encode()
+    r = _post(client, token, body, name="huge.csv", period="2018-H2")
+    assert r.status_code == 200, r.json
+    rules = {(p["row"], p["rule"]) for p in r.json["problems"]}
+    assert {(2, "too_large"), (3, "too_large")} <= rules and r.json["rows_imported"] == 1
+    # A stored 1e308 (written past the importer) must not make the CSV answer 500.
+    store = rw_app.atlas.store
+    import pandas as pd
+
+    data = pd.DataFrame(
+        {"code": ["110101", "110102"], "left_behind": [1e308, 40.0], "children": [45000.0, 1.0]}
+    ).set_index("code")
+    store.add_children("2018-H1", data, source="test", synthetic=False)
+    r = client.get("/api/v1/data.csv?period=2018-H1")
+    assert r.status_code == 200, r.get_data()[:300]
+    row = next(x for x in r.get_data(as_text=True).splitlines() if x.startswith("2018-H1,110101"))
+    assert "1e+308" not in row and "inf" not in row.lower()

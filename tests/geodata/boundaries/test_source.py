@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shapely
 
-from geodata import source
+from geodata.boundaries import source
 
 
 def test_county_table_shape():

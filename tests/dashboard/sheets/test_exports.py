@@ -17,7 +17,8 @@ import zlib
 
 import pytest
 
-from dashboard import briefing, export
+from dashboard.sheets import briefing
+from dashboard.sheets import render as export
 from tests.conftest import ROOT, make_data_dir
 
 pytestmark = pytest.mark.slow

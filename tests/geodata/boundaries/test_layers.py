@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geodata import boundaries, source
+from geodata import boundaries
+from geodata.boundaries import source
 
 
 def test_every_source_county_is_present(layers):
@@ -106,7 +107,7 @@ def test_corrupt_cache_is_rebuilt(layers, tmp_path, monkeypatch):
             meta=dict(layers.meta),
         )
 
-    monkeypatch.setattr(boundaries, "build_layers", fake_build)
+    monkeypatch.setattr(boundaries.layers, "build_layers", fake_build)
     out = boundaries.load_layers(tmp_path, params)
     assert built and len(out.counties_full) == 3
     again = boundaries.read_cache(target)  # the rebuilt cache reads back whole

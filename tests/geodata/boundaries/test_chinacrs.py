@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geodata import chinacrs
+from geodata.boundaries import chinacrs
 
 
 def test_known_point_tiananmen():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from dashboard.export import (
+from dashboard.sheets.render import (
     FORMATS,
     MEDIA_TYPES,
     ExportError,

@@ -535,7 +535,7 @@ def export_map(
     today: dt.date | None = None,
 ) -> bytes:
     """The map sheet of a view (title, map, legend, source, credit, date) as a file."""
-    from dashboard import briefing
+    from dashboard.sheets import briefing
 
     geo = inline_geometry(atlas.layers)
     fig = briefing.map_sheet(atlas, state, geo, today=today or dt.date.today())
@@ -551,7 +551,7 @@ def export_briefing(
 ) -> bytes:
     """The multi-page PDF briefing of a region: map, key figures and priority counties,
     cluster map, method note."""
-    from dashboard import briefing
+    from dashboard.sheets import briefing
 
     geo = inline_geometry(atlas.layers)
     day = today or dt.date.today()

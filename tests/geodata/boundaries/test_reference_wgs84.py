@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from geodata import chinacrs
+from geodata.boundaries import chinacrs
 
 
 def _reference_file() -> Path | None:
