@@ -13,7 +13,6 @@ import pandas as pd
 from geodata.ingest.columns import _KEEP, header_key
 from geodata.periods import normalize_period
 
-
 MAX_COUNT = 10_000_000
 """Largest count a county can report: the most populous county-level units have a few
 million residents, so more children than this is a typing error (and a stored 1e308
