@@ -242,7 +242,7 @@ def test_impossible_counts_are_rejected_and_stored_ones_never_break_readers(rw_a
 
     data = pd.DataFrame(
         {"code": ["110101", "110102"], "left_behind": [1e308, 40.0], "children": [45000.0, 1.0]}
-    ).set_index("code")
+    )
     store.add_children("2018-H1", data, source="test", synthetic=False)
     r = client.get("/api/v1/data.csv?period=2018-H1")
     assert r.status_code == 200, r.get_data()[:300]
