@@ -81,6 +81,10 @@ def legend_labels(
 ) -> list[str]:
     """Colour-bar labels: no data first, then each class with its range and count.
 
+    >>> from geodata.analysis.classify import classify
+    >>> legend_labels(classify([0, 0, 0, 1, 2, 5], "quantiles", 3), "No data", 1)
+    ['No data (0)', '0.0 (3)', '0.0 – 1.3 (1)', '1.3 – 5.0 (2)']
+
     ``missing`` overrides the no-data count (a region map does not count the counties
     outside the region). ``floor``: small-number protection; a class bound from 1 to
     floor-1 reads "<floor", so the legend cannot give away a suppressed count.
@@ -92,7 +96,10 @@ def legend_labels(
         return f"<{floor}" if floor and 0 < round(b) < floor else f"{b:,.{decimals}f}"
 
     for (lo, hi), n in zip(cls.intervals(), cls.counts, strict=True):
-        labels.append(f"{bound(lo)} – {bound(hi)} ({n:,})")
+        # A class of one value (e.g. the counties with no facility in reach) reads "0",
+        # not "0.00 – 0.00".
+        span = bound(hi) if bound(lo) == bound(hi) else f"{bound(lo)} – {bound(hi)}"
+        labels.append(f"{span} ({n:,})")
     return labels
 
 

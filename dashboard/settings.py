@@ -176,6 +176,10 @@ class Settings:
                 else (s.cast(s.default) if s.cast is Path else s.default)
             )
         values.update(overrides)
+        # Absolute, so that every path made from it (database, caches, uploads, geometry
+        # files sent by Flask) means the same place whatever the working directory or
+        # the Flask app's root.
+        values["data_dir"] = Path(values["data_dir"]).expanduser().resolve()
         if not 0 <= values["suppress_below"] <= 100:
             raise ValueError(
                 f"ATLAS_SUPPRESS_BELOW must be 0 to 100, not {values['suppress_below']}"

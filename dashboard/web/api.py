@@ -25,7 +25,7 @@ def _atlas():
 
 def _gz_file(name: str, max_age: int) -> Response:
     atlas = _atlas()
-    path = atlas.layers.asset_path(name)
+    path = atlas.layers.asset_path(name).resolve()  # send_file reads relative to the app
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         resp = send_file(
             path, mimetype="application/geo+json", max_age=max_age, etag=True, conditional=True

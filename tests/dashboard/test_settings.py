@@ -44,3 +44,16 @@ def test_readme_table_is_current():
 def test_readme_quick_start_has_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
+
+
+def test_data_dir_is_absolute_whatever_the_working_directory(tmp_path, monkeypatch):
+    """A relative ATLAS_DATA_DIR (the default is ./data) becomes absolute: Flask sends
+    files relative to the app's package, not the working directory, so a relative
+    layer path made every geometry request answer 500 in `make run`."""
+    from dashboard.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    s = Settings.from_env(env={})
+    assert s.data_dir.is_absolute() and s.data_dir == tmp_path / "data"
+    assert s.cache_dir.is_absolute() and s.upload_dir.is_absolute()
+    assert Settings.from_env(env={"ATLAS_DATA_DIR": "rel/dir"}).data_dir == tmp_path / "rel/dir"

@@ -35,7 +35,10 @@ def live_data_dir(tmp_path_factory, layers) -> Path:
 def live_server(live_data_dir):
     data = live_data_dir
     port = _free_port()
-    env = {**os.environ, "ATLAS_DATA_DIR": str(data), "PORT": str(port), "HOST": "127.0.0.1"}
+    # A relative data directory, as `make run` has (./data): paths must not depend on
+    # where Flask thinks the app lives.
+    rel = os.path.relpath(data, ROOT)
+    env = {**os.environ, "ATLAS_DATA_DIR": rel, "PORT": str(port), "HOST": "127.0.0.1"}
     OUT.mkdir(parents=True, exist_ok=True)
     log = open(OUT / "server.log", "w")  # noqa: SIM115 - closed at teardown; kept for reading
     proc = subprocess.Popen(
