@@ -85,8 +85,10 @@ def current_user() -> User | None:
         lifetime = current_app.permanent_session_lifetime.total_seconds()
         fresh = time.time() - float(session.get("login_at", 0)) < lifetime
         found = users().get(name) if fresh else None
-        if found is not None and hmac.compare_digest(
-            found.session_version, str(session.get("pwv", ""))
+        if (
+            found is not None
+            and hmac.compare_digest(found.session_version, str(session.get("pwv", "")))
+            and users().session_alive(session.get("sid"), name, lifetime)
         ):
             user = found
         else:
@@ -120,8 +122,16 @@ def _sign_in(user: User) -> None:
     session["user"] = user.name
     session["pwv"] = user.session_version
     session["login_at"] = time.time()
+    session["sid"] = users().start_session(user.name)
     session["csrf"] = secrets.token_urlsafe(32)
     g.atlas_user = user
+
+
+def sign_out() -> None:
+    """End this session on the server (a copied cookie is dead too) and clear it."""
+    users().end_session(session.get("sid"))
+    session.clear()
+    g.pop("atlas_user", None)
 
 
 def api_login_required(role: str | None = None, csrf: bool = True):
@@ -271,7 +281,7 @@ def login():
 def logout():
     lang = _lang()
     if csrf_valid():
-        session.clear()
+        sign_out()
     return redirect("/?" + urlencode({"lang": lang}), code=303)
 
 

@@ -140,10 +140,56 @@ class Users:
             sa.Column("window_start", sa.Float, nullable=False),
             sa.Column("locked_until", sa.Float, nullable=True),
         )
+        # Server-side sessions: the signed cookie names one row; signing out (or a new
+        # password, or removing the user) deletes it, so a copy of the cookie taken
+        # before sign-out opens nothing afterwards.
+        self.sessions = sa.Table(
+            "login_sessions",
+            md,
+            sa.Column("sid", sa.String(64), primary_key=True),
+            sa.Column("user_name", sa.String(64), nullable=False, index=True),
+            sa.Column("created_at", sa.Float, nullable=False),
+        )
         self.metadata = md
 
     def create_all(self) -> None:
         self.metadata.create_all(self.engine)
+
+    # --- sessions -------------------------------------------------------------------
+    def start_session(self, name: str, now: float | None = None) -> str:
+        """A new session id for `name` (kept until it ends or expires)."""
+        import secrets
+
+        sid = secrets.token_urlsafe(32)
+        now = time.time() if now is None else now
+        with self.engine.begin() as conn:
+            # Rows of sessions long expired (never signed out) go when anyone signs in.
+            old = self.sessions.c.created_at < now - 30 * 86400
+            conn.execute(self.sessions.delete().where(old))
+            conn.execute(self.sessions.insert().values(sid=sid, user_name=name, created_at=now))
+        return sid
+
+    def session_alive(self, sid: str | None, name: str, max_age: float) -> bool:
+        """Whether session `sid` of `name` exists and is younger than `max_age` seconds."""
+        if not sid:
+            return False
+        s = self.sessions
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(s.c.created_at).where(s.c.sid == str(sid), s.c.user_name == name)
+            ).first()
+        return bool(row) and time.time() - row[0] < max_age
+
+    def end_session(self, sid: str | None) -> None:
+        """End one session (signing out)."""
+        if sid:
+            with self.engine.begin() as conn:
+                conn.execute(self.sessions.delete().where(self.sessions.c.sid == str(sid)))
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of `name` (new password, removal)."""
+        with self.engine.begin() as conn:
+            conn.execute(self.sessions.delete().where(self.sessions.c.user_name == name))
 
     # --- accounts -------------------------------------------------------------------
     def add(self, name: str, role: str, password: str) -> None:
@@ -180,6 +226,7 @@ class Users:
     def remove(self, name: str) -> None:
         with self.engine.begin() as conn:
             n = conn.execute(self.users.delete().where(self.users.c.name == name)).rowcount
+            conn.execute(self.sessions.delete().where(self.sessions.c.user_name == name))
         if not n:
             raise ValueError(f"no user {name!r}")
 
@@ -196,6 +243,7 @@ class Users:
                     locked_until=None,
                 )
             ).rowcount
+            conn.execute(self.sessions.delete().where(self.sessions.c.user_name == name))
         if not n:
             raise ValueError(f"no user {name!r}")
 

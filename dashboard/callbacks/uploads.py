@@ -184,14 +184,12 @@ def register(app, atlas) -> None:
         prevent_initial_call=True,
     )
     def logout(n, csrf, lang):
-        from flask import session
-
-        from dashboard.accounts.session import csrf_valid
+        from dashboard.accounts.session import csrf_valid, sign_out
 
         if not n:
             return no_update
         if csrf_valid(csrf):
-            session.clear()
+            sign_out()
         return f"/?lang={lang or 'zh'}"
 
     @app.callback(

@@ -158,3 +158,33 @@ def test_upload_page_gate(rw_app):
     # the explorer is unchanged
     explorer = _layout(editor, "/")
     assert "upload-file" not in explorer and '"id":"map"' in explorer
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("atlas_session").value
+
+
+def test_sign_out_ends_a_copied_session(rw_app):
+    """A cookie copied before sign-out opens nothing after it (it kept editor rights
+    for up to 8 h before: the session lived only in the signed cookie)."""
+    client, token = signed_in(rw_app)
+    stolen = rw_app.server.test_client()
+    stolen.set_cookie("atlas_session", _cookie(client))
+    assert stolen.get("/api/v1/session").json["user"] == EDITOR[0]  # the copy works...
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get("/api/v1/session").json["user"] is None
+    assert stolen.get("/api/v1/session").json["user"] is None  # ...and dies with sign-out
+    assert stolen.get("/api/v1/datasets").status_code == 401
+
+
+def test_password_change_and_removal_end_sessions(rw_app):
+    users = rw_app.server.extensions["atlas_users"]
+    users.add("temp", "editor", "temporary password 1")
+    client, _ = signed_in(rw_app, ("temp", "temporary password 1"))
+    copy = rw_app.server.test_client()
+    copy.set_cookie("atlas_session", _cookie(client))
+    users.set_password("temp", "another password 22")
+    assert copy.get("/api/v1/session").json["user"] is None
+    client, _ = signed_in(rw_app, ("temp", "another password 22"))
+    users.remove("temp")
+    assert client.get("/api/v1/session").json["user"] is None
