@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard import uploads
 from dashboard.accounts.session import api_login_required
-from geodata.ingest import ImportFileError
+from geodata.ingest import ImportFileError, clip
 
 bp = Blueprint("atlas_uploads", __name__)
 _TRUE = ("1", "true", "yes", "on")
@@ -39,6 +39,29 @@ def _too_big():
 @bp.errorhandler(RequestEntityTooLarge)
 def _handle_too_big(_exc):
     return _too_big()
+
+
+_FALSE = ("", "0", "false", "no", "off")
+MAX_VERSION = 2**31 - 1
+"""Versions are counted from 1; a larger number in a URL names no version (and a
+number past 2^63 made the database driver fail with a 500)."""
+
+
+def _flag(value, name: str) -> bool:
+    """A yes/no form field: 1/true/yes/on or 0/false/no/off (blank: no); anything else
+    is refused, since a typo in ``dry_run`` must not commit."""
+    text = str(value if value is not None else "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name} must be 1/true/yes/on or 0/false/no/off, not {clip(str(value))!r}")
+
+
+def _version_ok(version: int):
+    if not 1 <= version <= MAX_VERSION:
+        return jsonify(error=f"no version {version}: versions are 1 to {MAX_VERSION}"), 404
+    return None
 
 
 def _body() -> dict:
@@ -60,13 +83,14 @@ def upload(user):
     data = f.read()
     form = request.form
     try:
+        dry_run = _flag(form.get("dry_run"), "dry_run")
         report = uploads.run_import(
             _atlas(),
             data,
             f.filename or "upload",
             kind=form.get("kind", ""),
             period=form.get("period"),
-            dry_run=form.get("dry_run", "").strip().lower() in _TRUE,
+            dry_run=dry_run,
             user=user.name,
             mapping=uploads.parse_mapping(form.get("mapping")),
             datum=form.get("datum"),
@@ -88,6 +112,8 @@ def dataset_list(user):
 @bp.post("/api/v1/datasets/<kind>/<period>/<int:version>/activate")
 @api_login_required(role="editor")
 def dataset_activate(user, kind, period, version):
+    if (refused := _version_ok(version)) is not None:
+        return refused
     try:
         uploads.restore(_atlas(), kind, period, version)
     except LookupError as exc:
@@ -100,9 +126,11 @@ def dataset_activate(user, kind, period, version):
 @bp.post("/api/v1/datasets/<kind>/<period>/<int:version>/delete")
 @api_login_required(role="editor")
 def dataset_delete(user, kind, period, version):
+    if (refused := _version_ok(version)) is not None:
+        return refused
     body = _body()
-    force = str(body.get("force", "")).strip().lower() in _TRUE
     try:
+        force = _flag(body.get("force"), "force")
         uploads.delete(_atlas(), kind, period, version, confirm=body.get("confirm"), force=force)
     except PermissionError as exc:
         return jsonify(error=_one_line(exc)), 400

@@ -248,3 +248,35 @@ def test_impossible_counts_are_rejected_and_stored_ones_never_break_readers(rw_a
     assert r.status_code == 200, r.get_data()[:300]
     row = next(x for x in r.get_data(as_text=True).splitlines() if x.startswith("2018-H1,110101"))
     assert "1e+308" not in row and "inf" not in row.lower()
+
+
+def test_unknown_flag_values_are_refused_not_committed(rw_app):
+    """dry_run=2 created a version before: only known yes/no words are read."""
+    client, token = signed_in(rw_app)
+    before = len(_versions(rw_app.atlas, "2017-H1"))
+    for value in ("2", "maybe", "真"):
+        r = _post(client, token, MESSY.encode(), period="2017-H1", dry_run=value)
+        assert r.status_code == 400 and "dry_run" in r.json["error"], (value, r.json)
+    assert len(_versions(rw_app.atlas, "2017-H1")) == before
+    assert _post(client, token, MESSY.encode(), period="2017-H1", dry_run="yes").json["dry_run"]
+
+
+def test_huge_version_numbers_are_404_not_500(rw_app):
+    client, token = signed_in(rw_app)
+    for version in (2**63, 2**63 + 1, 10**30, 0):
+        for action in ("activate", "delete"):
+            r = client.post(
+                f"/api/v1/datasets/children/{PERIOD}/{version}/{action}",
+                headers={"X-CSRF-Token": token},
+                json={"confirm": PERIOD},
+            )
+            assert r.status_code == 404, (version, action, r.status_code)
+
+
+def test_a_link_to_a_huge_programme_id_opens_the_page(rw_app):
+    client = rw_app.server.test_client()
+    for pid in ("99999999999999999999", str(2**63), "-1", "1e9", "abc"):
+        r = client.get(
+            "/_dash-layout", headers={"Referer": f"http://localhost/?programme={pid}&pfilter=1"}
+        )
+        assert r.status_code == 200, (pid, r.get_data(as_text=True)[-300:])
