@@ -171,6 +171,60 @@ def _register_blueprints(server) -> None:
     server.register_blueprint(export_api.bp)  # /export/... files
     server.register_blueprint(accounts.bp)  # /login, /logout, /api/v1/session
     server.register_blueprint(uploads_api.bp)  # /api/v1/uploads, /api/v1/datasets
+    _register_unavailable(server)
+
+
+RETRY_AFTER_S = 30
+"""How long a client is told to wait when the database (or the disk) is unavailable."""
+
+
+def _register_unavailable(server) -> None:
+    """Database down or disk full: a clear answer, never a bare HTML 500.
+
+    JSON endpoints answer 503 JSON with a retry hint; an upload or sign-in says that
+    nothing was saved and to try again; the page itself shows its unavailable notice
+    (``layout``). One handler for every blueprint.
+    """
+    import errno
+
+    from flask import jsonify, request
+
+    from dashboard.atlas import DB_ERRORS, DatabaseUnavailable, _db_reason
+
+    def unavailable(exc: Exception):
+        logging.getLogger("atlas").error(
+            "request failed, storage unavailable: %s %s: %s", request.method,
+                  request.path, _db_reason(exc))  # fmt: skip
+        zh = request.values.get("lang") != "en"
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            what = "nothing was saved; " if request.method == "POST" else ""
+            resp = jsonify(
+                error=f"the database is unavailable: {what}try again in {RETRY_AFTER_S} s",
+                retry_after=RETRY_AFTER_S,
+            )
+        else:
+            text = (
+                "数据库暂时无法使用，未保存任何内容，请稍后重试。"
+                if zh
+                else "The database is unavailable: nothing was saved. Please try again shortly."
+            )
+            resp = server.response_class(
+                f'<!doctype html><meta charset="utf-8"><p role="alert">{text}</p>',
+                mimetype="text/html",
+            )
+        resp.status_code = 503
+        resp.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return resp
+
+    for exc_type in (DatabaseUnavailable, *DB_ERRORS):
+        server.register_error_handler(exc_type, unavailable)
+
+    def disk_full(exc: OSError):
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise exc
+        return unavailable(exc)
+
+    server.register_error_handler(OSError, disk_full)
 
 
 def _callback_error(err: Exception) -> None:

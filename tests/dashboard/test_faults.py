@@ -147,3 +147,24 @@ def test_cache_lost_mid_session_is_skipped(dash_app, client, monkeypatch, caplog
     with caplog.at_level(logging.WARNING):
         assert _update(client, "migrant").status_code == 200
     assert any("cache available again" in rec.getMessage() for rec in caplog.records)
+
+
+def test_database_down_answers_503_not_a_bare_500(tmp_path, layers):
+    """With the database gone, JSON endpoints answer 503 JSON with a retry hint, sign-in
+    and uploads say nothing was saved: never Flask's bare HTML 500."""
+    from dashboard.factory import create_app
+    from dashboard.settings import Settings
+
+    data = make_data_dir(tmp_path / "data", layers)
+    url = f"sqlite:///{tmp_path}/missing-dir/atlas.sqlite"
+    app = create_app(Settings.from_env(env={}, data_dir=data, database_url=url))
+    client = app.server.test_client()
+    for path in ("/api/v1/data.csv", "/api/v1/meta", "/api/v1/data.csv?analysis=lisa"):
+        r = client.get(path)
+        assert r.status_code == 503, (path, r.status_code, r.get_data()[:200])
+        assert r.is_json and "try again" in r.json["error"] and r.headers["Retry-After"]
+    token = client.get("/api/v1/session").json["csrf_token"]
+    r = client.post("/login", data={"csrf_token": token, "name": "x", "password": "y" * 12})
+    assert r.status_code == 503 and "未保存" in r.get_data(as_text=True)
+    r = client.post("/login?lang=en", data={"csrf_token": token, "name": "x", "password": "y" * 12})
+    assert r.status_code == 503 and "nothing was saved" in r.get_data(as_text=True)
