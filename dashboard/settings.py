@@ -117,6 +117,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "analysis_rate",
+        "ATLAS_ANALYSIS_RATE",
+        20,
+        "Analysis requests per minute one anonymous client may make through the API "
+        "(data.csv?analysis=...); more get 429 (0 = no limit; signed-in users are not limited).",
+        int,
+    ),
+    Setting(
         "map_review_number",
         "ATLAS_MAP_REVIEW_NUMBER",
         "",
@@ -161,6 +169,7 @@ class Settings:
     load_demo: bool = True
     session_hours: int = 8
     suppress_below: int = 0
+    analysis_rate: int = 20
     map_review_number: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -52,7 +52,9 @@ def app_settings(tmp_path_factory, layers):
     from dashboard.settings import Settings
 
     data = make_data_dir(tmp_path_factory.mktemp("atlas-data"), layers)
-    return Settings.from_env(env={}, data_dir=data)
+    # No per-client analysis budget in the shared app: its tests make many analysis
+    # requests from one address (the budget has its own test, on an app of its own).
+    return Settings.from_env(env={}, data_dir=data, analysis_rate=0)
 
 
 @pytest.fixture(scope="session")

@@ -140,3 +140,27 @@ def test_mclp_with_user_candidates(dash_app):
     sites = res.attrs["sites"]
     assert set(sites.index) <= set(cand.index) and len(sites) >= 1
     assert res.attrs["summary"]["newly_covered"] > 0
+
+
+def test_anonymous_analysis_requests_are_rate_limited(app_settings, layers, tmp_path):
+    """A script asking for analyses with ever new seeds gets 429 past its budget, with
+    a message and Retry-After; signed-in users and plain CSVs are not limited."""
+    import dataclasses
+
+    from dashboard.factory import create_app
+    from tests.conftest import make_data_dir
+
+    data = make_data_dir(tmp_path, layers)  # a cache of its own: counts start at zero
+    app = create_app(dataclasses.replace(app_settings, data_dir=data, analysis_rate=3))
+    client = app.server.test_client()
+    codes = [
+        client.get(f"/api/v1/data.csv?analysis=coverage&seed={s}").status_code for s in range(5)
+    ]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    r = client.get("/api/v1/data.csv?analysis=coverage&seed=9")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert "at most 3 a minute" in r.json["error"]
+    assert client.get("/api/v1/data.csv").status_code == 200  # no analysis: no limit
+    other = app.server.test_client()
+    r = other.get("/api/v1/data.csv?analysis=coverage", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert r.status_code == 200  # another client has its own budget
