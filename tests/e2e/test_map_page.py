@@ -79,7 +79,7 @@ def test_indicator_switch_in_browser(page, live_server):
     page.wait_for_function(
         "(b) => JSON.stringify(document.querySelector('#map .js-plotly-plot').data[0].z"
         ".slice(0, 50)) !== b",
-        arg=json.dumps(before),
+        arg=json.dumps(before, separators=(",", ":")),  # as JSON.stringify writes it
         timeout=20_000,
     )
     after = page.evaluate(
