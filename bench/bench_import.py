@@ -99,6 +99,64 @@ def floor_read_and_insert(path: Path, db: Path) -> None:
     con.close()
 
 
+_MEMORY_CHILD = """
+import gc, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+which, path = sys.argv[2], Path(sys.argv[3])
+import openpyxl, pandas  # both sides pay for the same imports
+if which == "subject":
+    from geodata.codes import load_registry
+    from geodata.ingest import import_file
+    registry = load_registry()
+def status(field):
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith(field))
+gc.collect()
+with open("/proc/self/clear_refs", "w") as fh:  # reset the peak (VmHWM) to what is in use now
+    fh.write("5")
+base = status("VmRSS:")
+if which == "floor":
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    wb.close()
+else:
+    rep = import_file(None, registry, path, kind="children", period="2025-H1", dry_run=True)
+    assert rep.rows_imported > 0
+print(base, status("VmHWM:"))
+"""
+
+
+def peak_memory(path: Path, which: str) -> tuple[float, float]:
+    """(MB before, MB at peak) of reading `path` in a fresh process: ``floor`` is
+    openpyxl's read-only load of every row, ``subject`` the whole importer (dry run)."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_CHILD, str(ROOT), which, str(path)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout.split()  # fmt: skip
+    return int(out[-2]) / 1024, int(out[-1]) / 1024
+
+
+def memory_rows(path: Path, repeat: int) -> None:
+    """Peak memory of the importer against the floor, interleaved, same run."""
+    subj, floor = [], []
+    for _ in range(repeat):
+        b, p = peak_memory(path, "floor")
+        floor.append(p - b)
+        b, p = peak_memory(path, "subject")
+        subj.append(p - b)
+    s, f = statistics.median(subj), statistics.median(floor)
+    print(
+        "\n| peak memory, 3,000-row XLSX | importer (dry run) | floor: openpyxl read-only load | ratio |"
+    )
+    print("|---|---|---|---|")
+    print(
+        f"| added to the process, median of {repeat} | {s:,.1f} MB | {f:,.1f} MB | {s / max(f, 0.1):.1f}x |"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
@@ -142,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{max(times):.2f} | {statistics.median(floors):.2f} | "
                 f"{statistics.median(a / b for a, b in zip(times, floors, strict=True)):.1f}x |"
             )
+        memory_rows(files["XLSX"], max(3, args.repeat // 2))
     print(f"\nCounty registry load (once per process, not in the figures above): {load:.2f} s")
     return 0
 
