@@ -123,8 +123,32 @@ def configure(settings) -> Backends:
             "CACHE_DIR": str(settings.cache_dir / "flask"),
             "CACHE_THRESHOLD": 2000,
         },
-        manager=thread_job_manager(diskcache.Cache(str(settings.cache_dir / "background"))),
+        manager=thread_job_manager(open_job_cache(settings.cache_dir / "background")),
     )
+
+
+def open_job_cache(directory):
+    """The background jobs' diskcache, rebuilt when its database is garbage.
+
+    A damaged ``cache.db`` made every start fail (a restart loop under systemd); the
+    jobs it held are only in-flight results, so the directory is moved aside (kept for
+    a look) and a new one made, with one warning.
+    """
+    import sqlite3
+    import time
+    from pathlib import Path
+
+    import diskcache
+
+    directory = Path(directory)
+    try:
+        return diskcache.Cache(str(directory))
+    except (sqlite3.DatabaseError, OSError) as exc:
+        aside = directory.with_name(f"{directory.name}.corrupt-{int(time.time())}")
+        log.warning("background job cache %s unreadable (%s); moved to %s, starting afresh",
+                    directory, exc, aside.name)  # fmt: skip
+        directory.rename(aside)
+        return diskcache.Cache(str(directory))
 
 
 def thread_job_manager(cache):

@@ -263,6 +263,12 @@ def read_cache(directory: Path) -> Layers:
     for name in ("counties.geojson.gz", "provinces.geojson.gz"):
         if not (directory / name).is_file():
             raise FileNotFoundError(directory / name)
+    # The files the browser is sent must be what was built (a damaged one was served
+    # as is): the counties by their recorded digest, the provinces by parsing.
+    raw = gzip.decompress((directory / "counties.geojson.gz").read_bytes())
+    if meta.get("geojson_sha256") and hashlib.sha256(raw).hexdigest() != meta["geojson_sha256"]:
+        raise ValueError("counties.geojson.gz does not match its recorded digest")
+    json.loads(gzip.decompress((directory / "provinces.geojson.gz").read_bytes()))
     if len(frames["counties_web"]) != len(frames["counties_full"]):
         raise ValueError("cached layers disagree in length")
     return Layers(**frames, maritime=maritime, meta=meta, path=directory)

@@ -60,3 +60,20 @@ def test_a_cancelled_job_is_forgotten(tmp_path):
     m.terminate_job(job)
     assert not m.job_running(job)
     release.set()
+
+
+def test_garbage_job_cache_is_moved_aside_not_fatal(tmp_path, caplog):
+    """Garbage in cache/background/cache.db stopped the server from starting."""
+    import logging
+
+    from dashboard.deploy import open_job_cache
+
+    jobs = tmp_path / "background"
+    jobs.mkdir()
+    (jobs / "cache.db").write_bytes(b"this is not an SQLite database" * 100)
+    with caplog.at_level(logging.WARNING):
+        cache = open_job_cache(jobs)
+    cache.set("k", 1)
+    assert cache.get("k") == 1
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("background.corrupt-")]

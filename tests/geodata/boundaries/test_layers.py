@@ -123,3 +123,26 @@ def test_summary_reports_counts(layers):
     }
     assert s["crs"] == "EPSG:4326" and s["invalid_web_geometries"] == 0
     assert s["vertices"]["counties_web"] < s["vertices"]["counties_full"]
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("counties.geojson.gz", gzip.compress(b'{"type": "FeatureCollection", "features": []}')),
+        ("counties.geojson.gz", b"not gzip at all"),
+        ("provinces.geojson.gz", gzip.compress(b"<html>garbage</html>")),
+    ],
+)
+def test_damaged_geometry_files_are_not_served(layers, tmp_path, name, payload):
+    """A garbage counties.geojson.gz was served as is; now the cache is refused (and so
+    rebuilt by load_layers) when a geometry file is not what was built."""
+    import os
+    import shutil
+
+    copy = tmp_path / layers.path.name
+    shutil.copytree(layers.path.resolve(), copy, copy_function=os.link)  # hard links: fast
+    (copy / name).unlink()  # a new file, never the shared original
+    (copy / name).write_bytes(payload)
+    with pytest.raises((ValueError, OSError, EOFError, gzip.BadGzipFile)):
+        boundaries.read_cache(copy)
+    assert boundaries.read_cache(layers.path).meta == layers.meta  # the original is whole
