@@ -139,6 +139,11 @@ class Atlas:
             if self.settings.load_demo and not self.store.periods("children"):
                 self.load_demo()
                 loaded = True
+            from geodata.ingest.commit import clean_uploads
+
+            cleaned = clean_uploads(self.store, self.settings.upload_dir)
+            if any(cleaned.values()):
+                log.warning("removed what interrupted uploads left behind: %s", cleaned)
             return {
                 "layers": str(self.layers.path),
                 "demo_loaded": loaded,

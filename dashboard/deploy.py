@@ -115,7 +115,6 @@ def configure(settings) -> Backends:
             problem,
             settings.cache_dir,
         )
-    import diskcache
 
     return Backends(
         cache_config={

@@ -314,19 +314,27 @@ class Store:
         created_by: str | None = None,
     ) -> int:
         """Record an uploaded file kept on disk; returns its id for ``raw_upload_id``."""
-        t = self.tables.raw_uploads
         with self.engine.begin() as conn:
-            result = conn.execute(
-                t.insert().values(
-                    filename=_text(filename),
-                    sha256=sha256,
-                    stored_path=str(stored_path),
-                    size=int(size),
-                    created_at=_now(),
-                    created_by=_text(created_by),
-                )
+            return self._insert_raw_upload(
+                conn, filename=filename, sha256=sha256, stored_path=stored_path, size=size,
+                created_by=created_by,
+            )  # fmt: skip
+
+    def _insert_raw_upload(
+        self, conn, *, filename, sha256, stored_path, size, created_by=None
+    ) -> int:
+        t = self.tables.raw_uploads
+        result = conn.execute(
+            t.insert().values(
+                filename=_text(filename),
+                sha256=sha256,
+                stored_path=str(stored_path),
+                size=int(size),
+                created_at=_now(),
+                created_by=_text(created_by),
             )
-            return int(result.inserted_primary_key[0])
+        )
+        return int(result.inserted_primary_key[0])
 
     def raw_uploads(self) -> pd.DataFrame:
         """All recorded uploads, newest first."""
@@ -345,6 +353,7 @@ class Store:
         created_by: str | None = None,
         raw_upload_id: int | None = None,
         note: str = "",
+        raw_upload: dict | None = None,
     ) -> int:
         """Store a children dataset as the new active version of `period`.
 
@@ -355,8 +364,9 @@ class Store:
         validate_period(period)
         records = _value_records(df, MEASURES, period, "children data")
         return self._add(
-            "children", period, records, [], source, synthetic, created_by, raw_upload_id, note
-        )
+            "children", period, records, [], source, synthetic, created_by, raw_upload_id, note,
+            raw_upload,
+        )  # fmt: skip
 
     def add_facilities(
         self,
@@ -369,6 +379,7 @@ class Store:
         created_by: str | None = None,
         raw_upload_id: int | None = None,
         note: str = "",
+        raw_upload: dict | None = None,
     ) -> int:
         """Store facility counts (and optional points) as the new active version of `period`.
 
@@ -389,6 +400,7 @@ class Store:
             created_by,
             raw_upload_id,
             note,
+            raw_upload,
         )
 
     def _add(
@@ -402,11 +414,17 @@ class Store:
         created_by: str | None,
         raw_upload_id: int | None,
         note: str,
+        raw_upload: dict | None = None,
     ) -> int:
+        """One transaction: the raw upload's record (``raw_upload``: the keyword arguments
+        of :meth:`add_raw_upload`), the dataset and its rows; a process killed half-way
+        leaves none of them."""
         t = self.tables
         d = t.datasets
         with self.engine.begin() as conn:
             self._lock_datasets(conn)
+            if raw_upload is not None:
+                raw_upload_id = self._insert_raw_upload(conn, **raw_upload)
             current = conn.execute(
                 sa.select(sa.func.max(d.c.version)).where(d.c.kind == kind, d.c.period == period)
             ).scalar()

@@ -68,7 +68,10 @@ def import_file(
     )
     stored = Path(raw_dir) / f"{raw.sha256}{ext}"
     _write_once(stored, raw.data or b"")
-    raw_id = store.add_raw_upload(
+    # The raw file's record and the dataset are written in one transaction: a process
+    # killed in between leaves neither (an unreferenced file on disk is removed by
+    # clean_uploads at the next start).
+    raw_upload = dict(
         filename=raw.filename,
         sha256=raw.sha256,
         stored_path=stored,
@@ -83,7 +86,7 @@ def import_file(
         source=f"upload: {raw.filename}",
         synthetic=False,
         created_by=created_by,
-        raw_upload_id=raw_id,
+        raw_upload=raw_upload,
         note=f"{note}; {summary}" if note else summary,
     )
     if kind == "children":
@@ -91,7 +94,10 @@ def import_file(
     else:
         version = store.add_facilities(report.period, report.data, report.points, **common)
     report.dataset_version = int(version)
-    report.raw_upload_id = raw_id
+    versions = store.versions(kind, report.period)
+    report.raw_upload_id = int(
+        versions.loc[versions["version"] == int(version), "raw_upload_id"].iloc[0]
+    )
     report.stored_path = str(stored)
     report.seconds = time.perf_counter() - t0
     return report
@@ -110,3 +116,50 @@ def _write_once(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def clean_uploads(store: Store, raw_dir: str | Path, older_than_s: float = 3600) -> dict:
+    """Remove what a killed commit can leave behind, at start: temporary ``.upload-*``
+    files, raw files no upload record names, and upload records no dataset uses (older
+    versions wrote the record before the dataset). Only things older than
+    `older_than_s` go, so a commit running in another process is never touched.
+
+    Returns what was removed: ``{"temp_files": n, "raw_files": n, "records": n}``.
+    """
+    import sqlalchemy as sa
+
+    raw_dir = Path(raw_dir)
+    cutoff = time.time() - older_than_s
+    out = {"temp_files": 0, "raw_files": 0, "records": 0}
+    t, d = store.tables.raw_uploads, store.tables.datasets
+    with store.engine.begin() as conn:
+        used = sa.select(d.c.raw_upload_id).where(d.c.raw_upload_id.is_not(None))
+        orphans = conn.execute(sa.select(t.c.id, t.c.created_at).where(t.c.id.not_in(used))).all()
+        old = [i for i, created in orphans if _epoch(created) < cutoff]
+        if old:
+            out["records"] = conn.execute(t.delete().where(t.c.id.in_(old))).rowcount
+        kept = {Path(p).name for (p,) in conn.execute(sa.select(t.c.stored_path)).all()}
+    if raw_dir.is_dir():
+        for f in raw_dir.iterdir():
+            if not f.is_file() or f.stat().st_mtime >= cutoff:
+                continue
+            if f.name.startswith(".upload-"):
+                f.unlink(missing_ok=True)
+                out["temp_files"] += 1
+            elif re.fullmatch(r"[0-9a-f]{64}\.[a-z0-9]{1,5}", f.name) and f.name not in kept:
+                f.unlink(missing_ok=True)
+                out["raw_files"] += 1
+    return out
+
+
+def _epoch(value) -> float:
+    """A stored ``created_at`` (datetime, or text from SQLite) as epoch seconds."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.timestamp()
+    return float(value or 0)

@@ -86,3 +86,50 @@ def test_dry_run_and_unreadable_write_nothing(registry, store, tmp_path):
     assert store.raw_uploads().empty and store.periods("children") == []
     with pytest.raises(ValueError, match="raw_dir is required"):
         import_file(store, registry, path, kind="children", period=P)
+
+
+def test_a_commit_killed_half_way_leaves_no_upload_record(registry, store, tmp_path, monkeypatch):
+    """The raw file's record and the dataset are one transaction: a failure while the
+    rows are written (a kill, a full disk) leaves neither, where it left a record that
+    no dataset used (4 kills of 5 in the attack)."""
+    from geodata import store as store_mod
+
+    def broken(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    before = len(store.raw_uploads())
+    monkeypatch.setattr(store_mod, "_bulk_insert", broken)
+    with pytest.raises(OSError):
+        import_file(store, registry, csv_bytes(good_rows()), filename="a.csv",
+                    kind="children", period=P, raw_dir=tmp_path / "raw")  # fmt: skip
+    monkeypatch.undo()
+    assert len(store.raw_uploads()) == before
+    assert store.versions("children", P).empty
+
+
+def test_clean_uploads_removes_leftovers_only(registry, store, tmp_path):
+    import os
+    import time
+
+    from geodata.ingest.commit import clean_uploads
+
+    raw = tmp_path / "raw"
+    rep = import_file(store, registry, csv_bytes(good_rows()), filename="a.csv",
+                      kind="children", period=P, raw_dir=raw)  # fmt: skip
+    # a record no dataset uses, as an interrupted commit of an older version left
+    store.add_raw_upload(filename="lost.csv", sha256="cd" * 32, stored_path=raw / "lost.csv",
+                         size=1)  # fmt: skip
+    assert clean_uploads(store, raw, older_than_s=0)["records"] == 1
+    kept = raw / os.path.basename(rep.stored_path)
+    orphan = raw / ("ab" * 32 + ".csv")
+    temp = raw / ".upload-x1y2"
+    fresh_temp = raw / ".upload-now"
+    for f in (orphan, temp, fresh_temp):
+        f.write_bytes(b"x")
+    old = time.time() - 7200
+    for f in (kept, orphan, temp):
+        os.utime(f, (old, old))
+    out = clean_uploads(store, raw)
+    assert out == {"temp_files": 1, "raw_files": 1, "records": 0}
+    assert kept.exists() and fresh_temp.exists() and not orphan.exists() and not temp.exists()
+    assert len(store.raw_uploads()) == 1  # the committed upload's record stays
