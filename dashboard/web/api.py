@@ -12,6 +12,7 @@ import time
 from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 
 from dashboard.view import ViewState
+from dashboard.web.ratelimit import over_budget
 from geodata import indicators
 from geodata.analysis import AnalysisParams
 
@@ -88,7 +89,7 @@ def data_csv():
     period = request.args.get("period") or None
     try:
         params = analysis_params(request.args)
-        if params is not None and (refused := _over_budget(atlas)) is not None:
+        if params is not None and (refused := over_budget(atlas)) is not None:
             return refused
         text, synthetic, name = atlas._memo(
             f"csv:{atlas.resolve_period(period)}:{params}:s{atlas.suppress_k}",
@@ -99,31 +100,6 @@ def data_csv():
     resp = Response(text, mimetype="text/csv; charset=utf-8")
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["X-Atlas-Synthetic"] = "true" if synthetic else "false"
-    return resp
-
-
-def _over_budget(atlas):
-    """429 when an anonymous client asks for more analyses than its budget."""
-    from dashboard.accounts.session import current_user
-    from dashboard.web.ratelimit import RateLimit
-
-    if current_user() is not None:
-        return None
-    limiter = current_app.extensions.get("atlas_rate")
-    if limiter is None:
-        limiter = current_app.extensions["atlas_rate"] = RateLimit(
-            atlas.cache, atlas.settings.analysis_rate
-        )
-    allowed, retry = limiter.hit(request.remote_addr or "unknown")
-    if allowed:
-        return None
-    resp = jsonify(
-        error=f"too many analysis requests from this address: at most {limiter.limit} a "
-        f"minute without signing in; try again in {retry} s",
-        retry_after=retry,
-    )
-    resp.status_code = 429
-    resp.headers["Retry-After"] = str(retry)
     return resp
 
 

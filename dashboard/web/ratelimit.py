@@ -60,3 +60,34 @@ class RateLimit:
                 self._local.clear()
             self._local[key] = self._local.get(key, 0) + 1
             return self._local[key]
+
+
+def over_budget(atlas):
+    """A 429 response when an anonymous client is past its analysis budget, else None.
+
+    Used for the API's ``data.csv?analysis=...``. Map modes started from the page are
+    not budgeted: planners of one office often share one address, and a budget per
+    address would stop them together (docs/security.md, known gaps).
+    """
+    from flask import current_app, jsonify, request
+
+    from dashboard.accounts.session import current_user
+
+    if current_user() is not None:
+        return None
+    limiter = current_app.extensions.get("atlas_rate")
+    if limiter is None:
+        limiter = current_app.extensions["atlas_rate"] = RateLimit(
+            atlas.cache, atlas.settings.analysis_rate
+        )
+    allowed, retry = limiter.hit(request.remote_addr or "unknown")
+    if allowed:
+        return None
+    resp = jsonify(
+        error=f"too many analysis requests from this address: at most {limiter.limit} a "
+        f"minute without signing in; try again in {retry} s",
+        retry_after=retry,
+    )
+    resp.status_code = 429
+    resp.headers["Retry-After"] = str(retry)
+    return resp
