@@ -320,13 +320,27 @@ class Atlas:
     def latest_period(self) -> str | None:
         return periods.latest(self.periods())
 
+    def default_period(self) -> str | None:
+        """The period a view opens on: the latest whose data cover at least half the
+        counties of the period before it.
+
+        A new period holding a first few counties (a partial upload) is never made the
+        default view for every visitor; it is shown when asked for.
+        """
+        available = self.periods()
+        counts = self.store.active_row_counts("children")
+        for i in range(len(available) - 1, 0, -1):
+            if counts.get(available[i], 0) >= 0.5 * counts.get(available[i - 1], 0):
+                return available[i]
+        return available[0] if available else None
+
     def resolve_period(self, period: str | None) -> str:
-        """A valid stored period (default the latest); ``KeyError`` if unknown."""
+        """A valid stored period (default :meth:`default_period`); ``KeyError`` if unknown."""
         available = self.periods()
         if not available:
             raise KeyError("no data loaded")
         if not period:
-            return available[-1]
+            return self.default_period()
         p = periods.validate_period(period)
         if p not in available:
             raise KeyError(f"no data for period {p}; available: {', '.join(available)}")

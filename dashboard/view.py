@@ -153,7 +153,8 @@ class ViewState:
         period = q.get("period") or None
         if context is not None:
             available = context.periods()
-            latest = available[-1] if available else None
+            default = getattr(context, "default_period", None)
+            latest = default() if default else (available[-1] if available else None)
             if period is None:
                 period = latest
             elif period not in available:

@@ -596,6 +596,16 @@ class Store:
             ).scalars()
             return sorted(found, key=period_key)
 
+    def active_row_counts(self, kind: str = "children") -> dict[str, int]:
+        """Rows (counties, or facilities) of the active dataset of each period."""
+        _check_kind(kind)
+        d = self.tables.datasets
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(d.c.period, d.c.row_count).where(d.c.kind == kind, d.c.active.is_(True))
+            ).all()
+        return {p: int(n or 0) for p, n in rows}
+
     def versions(self, kind: str, period: str) -> pd.DataFrame:
         """All versions of (kind, period), oldest first, with their metadata."""
         _check_kind(kind)

@@ -56,3 +56,26 @@ def test_csv_and_summary_of_a_sparse_period(sparse_app):
 
     line = map_views.summary_text(atlas, "left_behind", PERIOD, "en", "440300")
     assert line.startswith("County units with data: 0 /")
+
+
+def test_a_sparse_new_period_is_not_the_default_view(sparse_app):
+    """Two counties committed for the next half-year must not become what every
+    visitor sees: the default stays the last period with most counties; the new one
+    opens when asked for."""
+    editor, token = signed_in(sparse_app)
+    r = editor.post(
+        "/api/v1/uploads",
+        data={"file": (io.BytesIO(CSV.encode()), "two.csv"), "kind": "children",
+              "period": "2026-H2"},
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
+    atlas = sparse_app.atlas
+    assert atlas.periods()[-1] == "2026-H2" and atlas.default_period() == "2026-H1"
+    from dashboard.view import ViewState
+
+    assert ViewState.from_query("", atlas).period == "2026-H1"
+    assert ViewState.from_query("?period=2026-H2", atlas).period == "2026-H2"
+    csv_default = sparse_app.server.test_client().get("/api/v1/data.csv").get_data(as_text=True)
+    assert "2026-H1," in csv_default.splitlines()[1]
