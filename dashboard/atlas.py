@@ -22,6 +22,7 @@ from dashboard.settings import Settings
 from geodata import boundaries, indicators, periods, privacy
 from geodata import programmes as progs
 from geodata.analysis.classify import classify, parse_breaks
+from geodata.boundaries.source import PLACE_COLUMNS
 from geodata.store import FACILITY_COUNTS, MEASURES, Store
 
 log = logging.getLogger(__name__)
@@ -715,18 +716,7 @@ class Atlas:
 
 
 #: The columns the county table (API CSV, exports) starts with, in order.
-CSV_COLUMNS_FIRST = [
-    "period",
-    "code",
-    "name_zh",
-    "name_en",
-    "prefecture_code",
-    "prefecture_zh",
-    "province_code",
-    "province_zh",
-    "kind",
-    "area_km2",
-]
+CSV_COLUMNS_FIRST = ["period", "code", "name_zh", "name_en", *PLACE_COLUMNS[2:], "area_km2"]
 
 
 def codes_key(codes) -> str:

@@ -10,46 +10,7 @@ The layers' functions are importable from here (``boundaries.load_layers``); pat
 them in :mod:`geodata.boundaries.layers`, where they are called.
 """
 
-from geodata.boundaries.layers import (
-    BUILD_VERSION,
-    COUNTY_COLUMNS,
-    CRS,
-    MAIN_FRAME_MIN_LAT,
-    LayerParams,
-    Layers,
-    build_layers,
-    cache_key,
-    counties_geojson,
-    dissolve,
-    load_layers,
-    main_frame_provinces,
-    maritime_lines,
-    read_cache,
-    read_maritime,
-    read_source,
-    simplify_coverage,
-    summary,
-    write_cache,
-)
+from geodata.boundaries import layers
+from geodata.boundaries.layers import *  # noqa: F403 - the layers' API, listed once there
 
-__all__ = [
-    "BUILD_VERSION",
-    "COUNTY_COLUMNS",
-    "CRS",
-    "LayerParams",
-    "Layers",
-    "MAIN_FRAME_MIN_LAT",
-    "build_layers",
-    "cache_key",
-    "counties_geojson",
-    "dissolve",
-    "load_layers",
-    "main_frame_provinces",
-    "maritime_lines",
-    "read_cache",
-    "read_maritime",
-    "read_source",
-    "simplify_coverage",
-    "summary",
-    "write_cache",
-]
+__all__ = list(layers.__all__)

