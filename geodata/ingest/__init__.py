@@ -73,7 +73,7 @@ from geodata.ingest.limits import (
     ZIP_RATIO_MIN_SIZE,
     TextBudget,
 )
-from geodata.ingest.places import NEAREST_COUNTY_DEG, PROVINCE_EN
+from geodata.ingest.places import NEAREST_COUNTY_DEG, PROVINCE_FROM_ENGLISH
 from geodata.ingest.read import RawTable, read_table
 from geodata.ingest.report import SEVERITIES, ImportReport, csv_safe, csv_safe_frame
 from geodata.ingest.validation import validate
@@ -91,7 +91,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "NEAREST_COUNTY_DEG",
     "PROBLEM_QUOTE_CHARS",
-    "PROVINCE_EN",
+    "PROVINCE_FROM_ENGLISH",
     "SEVERITIES",
     "ZIP_MAX_MEMBERS",
     "ZIP_MAX_RATIO",

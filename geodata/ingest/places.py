@@ -165,8 +165,10 @@ def _resolve_counties(
           "missing required field: county code or name", mf.get("code", mf.get("county")))  # fmt: skip
 
 
-# English (pinyin) province names -> the Chinese short names registry lookups expect.
-PROVINCE_EN = {
+# English (pinyin) province names -> the Chinese short names registry lookups expect: the
+# reverse of geodata.codes.PROVINCE_EN (code -> English), with the other spellings people
+# write (Tibet/Xizang, Neimenggu, Macau); a test keeps the two in step.
+PROVINCE_FROM_ENGLISH = {
     "beijing": "北京", "tianjin": "天津", "hebei": "河北", "shanxi": "山西",
     "innermongolia": "内蒙古", "neimenggu": "内蒙古", "liaoning": "辽宁", "jilin": "吉林",
     "heilongjiang": "黑龙江", "shanghai": "上海", "jiangsu": "江苏", "zhejiang": "浙江",
@@ -188,7 +190,7 @@ def _province_context(text: str) -> str:
         return text
     key = _KEEP.sub("", text.lower())
     key = _PROVINCE_TAIL.sub("", key) or key
-    return PROVINCE_EN.get(key, text)
+    return PROVINCE_FROM_ENGLISH.get(key, text)
 
 
 def _context_text(prov_f, pref_f) -> Callable[[int], str]:

@@ -88,3 +88,14 @@ def test_name_code_mismatch_warns(registry):
     rep = run(csv_bytes([["代码", "县区", "留守儿童"], ["110101", "海淀区", "1"]]), registry)
     assert rep.rows_imported == 1
     assert rules(rep) == [(2, "name_code_mismatch")]
+
+
+def test_every_official_english_province_name_is_read():
+    """The importer reads every province name geodata.codes writes in English."""
+    from geodata.codes import PROVINCE_EN
+    from geodata.ingest.places import PROVINCE_FROM_ENGLISH, _province_context
+
+    assert len(PROVINCE_FROM_ENGLISH) >= len(PROVINCE_EN)
+    for code, english in PROVINCE_EN.items():
+        assert _province_context(english) != english, (code, english)
+        assert _province_context(f"{english} Province") == _province_context(english)
