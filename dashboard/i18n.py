@@ -57,6 +57,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload or change them.",
     },
     "signed_in_as": {"zh": "已登录：", "en": "Signed in as "},
+    # account roles (dashboard/accounts/users.py ROLES), shown after the user's name
+    "role.editor": {"zh": "编辑", "en": "editor"},
+    "role.viewer": {"zh": "只读", "en": "viewer"},
     "upload_kind": {"zh": "数据类型", "en": "Data type"},
     "kind_children": {"zh": "儿童数量（按县）", "en": "Child counts (per county)"},
     "kind_facilities": {"zh": "关爱服务机构", "en": "Care facilities"},

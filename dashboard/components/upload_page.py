@@ -82,7 +82,7 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
 def _user_box(user, lang: str) -> html.Span:
     return html.Span(
         [
-            html.Span(t("signed_in_as", lang) + user.name + f" ({user.role})"),
+            html.Span(t("signed_in_as", lang) + user.name + f" ({t(f'role.{user.role}', lang)})"),
             html.Button(t("logout", lang), id=ids.UP_LOGOUT),
         ],
         className="user-box",

@@ -95,12 +95,13 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def foreign(texts, lang: str, names=()) -> list[str]:
     """The strings of `texts` with text of the other language than `lang`.
 
-    ``names``: Chinese place, programme and facility names, which have no English form
-    and may appear on an English page (longest first, so a name is removed whole).
+    ``names``: values from the data, not wording: Chinese place, programme and facility
+    names (no English form), stored sources, user names (longest first, so a name is
+    removed whole).
     """
     bad = []
     for text in texts:
-        for both in BOTH:
+        for both in (*BOTH, *names):
             text = text.replace(both, " ")
         text = re.sub(r"<[^>]+>", " ", text)  # markup in hover templates
         text = re.sub(r"%\{[^}]*\}", " ", text)  # hover template fields
@@ -110,7 +111,7 @@ def foreign(texts, lang: str, names=()) -> list[str]:
                 bad.append(text)
         else:
             rest = text
-            for name in (*EN_ALLOWED, *names):
+            for name in EN_ALLOWED:
                 rest = rest.replace(name, " ")
             if _CJK.search(rest):
                 bad.append(text)
@@ -288,5 +289,38 @@ def test_callbacks_answer_in_one_language(client, names, lang):
     assert foreign(texts, lang, names) == []
     out = ok(_update(client, "left_behind", lang=lang))
     texts = visible([out[ids.SUMMARY]["children"], out[ids.DEFINITION]["children"]])
+    assert texts
+    assert foreign(texts, lang, names) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_signed_in_upload_page_in_one_language(rw_app, lang):
+    """The editor's and the viewer's upload page: the form and the datasets table.
+
+    It found the role shown as its key ("已登录：zhang (editor)") on the Chinese page.
+    """
+    from dashboard import uploads
+    from tests.dashboard.conftest import VIEWER, signed_in
+
+    # data, not wording: the datasets' stored sources and the user names
+    allowed = (*(str(d["source"]) for d in uploads.datasets(rw_app.atlas)), "zhang")
+    for who in (None, VIEWER):
+        client, _ = signed_in(rw_app, *(() if who is None else (who,)))
+        texts = layout_text(client, f"?lang={lang}", "/upload")
+        assert t("datasets_title", lang) in texts
+        assert foreign(texts, lang, allowed) == [], foreign(texts, lang, allowed)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_facility_layer_in_one_language(dash_app, names, lang):
+    """The facility markers' legend names and hover texts, nationally and in a region."""
+    from dashboard.presenters import overlays
+
+    texts = []
+    for region in (None, "110000"):
+        layer = overlays.facility_layer(dash_app.atlas, None, region, lang)
+        for kind in layer.values():
+            if kind:
+                texts += [kind["name"], *kind["text"][:200]]
     assert texts
     assert foreign(texts, lang, names) == []
