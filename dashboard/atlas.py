@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, indicator_name, indicator_unit, t
 from dashboard.settings import Settings
 from geodata import boundaries, indicators, periods, privacy
 from geodata import programmes as progs
@@ -462,6 +462,8 @@ class Atlas:
         p = self.resolve_period(period)
 
         def compute() -> dict:
+            from geodata.codes import region_english_name
+
             web = self.layers.counties_web
             if code not in web.index:
                 raise KeyError(f"unknown county {code!r}")
@@ -477,8 +479,8 @@ class Atlas:
                 rows.append(
                     {
                         "id": ind_id,
-                        "name": ind.name_zh if lang == "zh" else ind.name_en,
-                        "unit": ind.unit_zh if lang == "zh" else ind.unit_en,
+                        "name": indicator_name(ind, lang),
+                        "unit": indicator_unit(ind, lang),
                         "value": None if value is None or value != value else float(value),
                         "group": ind.group,
                         "rank_province": None if value != value else int(rank_p.get(code)),
@@ -504,6 +506,8 @@ class Atlas:
                 "name_en": self.registry.counties["name_en"].get(code, ""),
                 "prefecture_zh": row["prefecture_zh"],
                 "province_zh": row["province_zh"],
+                "prefecture_en": region_english_name(row["prefecture_code"], row["prefecture_zh"]),
+                "province_en": region_english_name(row["province_code"], row["province_zh"]),
                 "kind": row["kind"],
                 "area_km2": float(row["area_km2"]),
                 "period": p,
@@ -624,7 +628,7 @@ class Atlas:
                 pool = pd.concat(frames).to_numpy()
             cls = classify(values.to_numpy(), scheme, k, breaks=parse_breaks(breaks), pool=pool)
             decimals = _DECIMALS.get(ind.group, 1)
-            unit = ind.unit_zh if lang == "zh" else ind.unit_en
+            unit = indicator_unit(ind, lang)
             floor = self.suppress_k if privacy.is_child_count(indicator_id) else 0
             hidden = privacy.small(values.to_numpy(), floor)
             text = [
@@ -632,7 +636,7 @@ class Atlas:
                 + (f" {unit}" if v == v and unit else "")
                 for v, h in zip(values.to_numpy(), hidden, strict=True)
             ]
-            name = ind.name_zh if lang == "zh" else ind.name_en
+            name = indicator_name(ind, lang)
             synthetic = self.is_synthetic(p)
             if info["level"] != "nation":  # legend counts for the region only
                 n_out = len(values) - len(info["codes"])

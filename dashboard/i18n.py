@@ -57,6 +57,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload or change them.",
     },
     "signed_in_as": {"zh": "已登录：", "en": "Signed in as "},
+    # account roles (dashboard/accounts/users.py ROLES), shown after the user's name
+    "role.editor": {"zh": "编辑", "en": "editor"},
+    "role.viewer": {"zh": "只读", "en": "viewer"},
     "upload_kind": {"zh": "数据类型", "en": "Data type"},
     "kind_children": {"zh": "儿童数量（按县）", "en": "Child counts (per county)"},
     "kind_facilities": {"zh": "关爱服务机构", "en": "Care facilities"},
@@ -98,6 +101,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rows_imported": {"zh": "可导入", "en": "Imported"},
     "rows_skipped": {"zh": "跳过", "en": "Skipped"},
     "rows_rejected": {"zh": "拒绝", "en": "Rejected"},
+    # the outcome of a problem that did not stop its row (severity "warning")
+    "rows_warning": {"zh": "警告", "en": "Warning"},
     "codes_remapped": {"zh": "代码变更", "en": "Codes remapped"},
     "problem_row": {"zh": "行", "en": "Row"},
     "problem_column": {"zh": "列", "en": "Column"},
@@ -357,6 +362,314 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.cumulative_covered": {"zh": "累计新增", "en": "Cumulative"},
     "column.lisa_cluster_before": {"zh": "上期聚类", "en": "Before"},
     "column.transition": {"zh": "变化", "en": "Change"},
+    # --- the page frame (dashboard/layout.py, components/upload_page.py, accounts/pages.py) ---
+    "lang.self": {"zh": "中文", "en": "English"},
+    "lang.other": {"zh": "English", "en": "中文"},
+    "layout.retry": {"zh": "立即重试", "en": "Retry now"},
+    "export.colon": {"zh": "：", "en": ": "},
+    # --- the county panel (components/county_panel.py) ---
+    # Terminology: the facility kind is called 留守儿童活动中心 in full, as in the
+    # indicator registry (geodata/indicators.py: centres) and the ministry's forms;
+    # 活动中心 is its short form where the context already says whose centres they are.
+    # The map legend used to say 未成年人活动中心 (a broader institution than the one
+    # counted here); it now uses the registry's term too.
+    "panel.search": {
+        "zh": "搜索县区：名称、拼音或代码",
+        "en": "Find a county: name, pinyin or code",
+    },
+    "panel.kind.district": {"zh": "市辖区", "en": "district"},
+    "panel.kind.county": {"zh": "县", "en": "county"},
+    "panel.kind.city": {"zh": "县级市", "en": "county-level city"},
+    "panel.kind.other": {"zh": "其他", "en": "other"},
+    "panel.facility.children_home": {"zh": "儿童之家", "en": "children's home"},
+    "panel.facility.activity_centre": {"zh": "活动中心", "en": "activity centre"},
+    "panel.measure": {"zh": "指标", "en": "Measure"},
+    "panel.value": {"zh": "数值", "en": "Value"},
+    "panel.rank_province": {"zh": "省内排名", "en": "Rank in province"},
+    "panel.rank_nation": {"zh": "全国排名", "en": "Rank in China"},
+    "panel.period": {"zh": "时期", "en": "Period"},
+    "panel.children": {"zh": "儿童", "en": "Children"},
+    "panel.left_behind": {"zh": "留守", "en": "Left-behind"},
+    "panel.migrant": {"zh": "流动", "en": "Migrant"},
+    "panel.facility_item": {"zh": "{name}（{kind}）", "en": "{name}（{kind}）"},
+    "panel.more_facilities": {"zh": "… 另有 {n} 处", "en": "… and {n} more"},
+    "panel.synthetic": {
+        "zh": "合成演示数据，不是统计数字",
+        "en": "Synthetic demo data, not statistics",
+    },
+    "panel.trend": {"zh": "趋势", "en": "Trend"},
+    "panel.facilities": {"zh": "服务场所（{n} 处）", "en": "Facilities ({n})"},
+    "panel.none": {"zh": "无", "en": "none"},
+    # --- the table card (components/table_card.py) ---
+    "table.title": {"zh": "县级排名（前 50）", "en": "County ranking (top 50)"},
+    "table.csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "table.loading": {"zh": "表格加载中…", "en": "Loading the table…"},
+    "table.unavailable": {
+        "zh": "表格无法加载，请刷新页面重试。",
+        "en": "The table could not be loaded; reload the page to try again.",
+    },
+    # --- layers and programmes (components/programme_card.py, callbacks/programmes.py) ---
+    "layers.title": {"zh": "图层", "en": "Layers"},
+    "layers.facilities": {
+        "zh": "服务设施（儿童之家、活动中心）",
+        "en": "Facilities (children's homes, activity centres)",
+    },
+    "layers.programme": {"zh": "项目范围轮廓", "en": "Programme outline"},
+    "programme.title": {"zh": "项目县", "en": "Programmes"},
+    "programme.intro": {
+        "zh": "项目是一组县（例如某关爱项目的目标县）：在地图上显示轮廓，可作为筛选条件，"
+        "并与其他县、与上一期比较。",
+        "en": "A programme is a named set of counties (for example the target "
+        "counties of a care project): outlined on the map, usable as a filter, "
+        "and compared with the rest and with the last period.",
+    },
+    "programme.choose": {"zh": "选择项目…", "en": "Choose a programme…"},
+    "programme.only": {
+        "zh": "只看项目县（表格、图表、汇总）",
+        "en": "Only programme counties (table, charts, totals)",
+    },
+    "programme.new": {"zh": "新建项目", "en": "New programme"},
+    "programme.draft_hint": {
+        "zh": "粘贴县代码或县名，每行一个或用逗号分隔；或在地图上点选、框选后添加。",
+        "en": "Paste county codes or names, one per line or comma-separated; "
+        "or pick counties on the map and add them.",
+    },
+    "programme.add_clicked": {"zh": "添加所点的县", "en": "Add clicked county"},
+    "programme.add_selected": {"zh": "添加框选的县", "en": "Add selected counties"},
+    "programme.clear": {"zh": "清空", "en": "Clear"},
+    "programme.name": {"zh": "项目名称", "en": "Programme name"},
+    "programme.save": {"zh": "保存", "en": "Save"},
+    "programme.no_previous": {"zh": "无上一期", "en": "no previous period"},
+    "programme.col.indicator": {"zh": "指标", "en": "Indicator"},
+    "programme.col.inside": {"zh": "项目县", "en": "Inside"},
+    "programme.col.outside": {"zh": "其他县", "en": "Outside"},
+    "programme.col.inside_change": {
+        "zh": "项目县变化（较 {prev}）",
+        "en": "Inside change (since {prev})",
+    },
+    "programme.col.outside_change": {"zh": "其他县变化", "en": "Outside change"},
+    "programme.caption": {
+        "zh": "{name}：{n_inside} 个县，{provinces} 个省；其他 {n_outside} 个县 · {period}",
+        "en": "{name}: {n_inside} counties in {provinces} provinces; "
+        "{n_outside} other counties · {period}",
+    },
+    "programme.note": {
+        "zh": "合计为各县之和，比率为合计之比（不是各县比率的平均）。",
+        "en": "Totals are sums over the counties; rates are ratios of the sums (not means of "
+        "county rates).",
+    },
+    "programme.synthetic": {
+        "zh": "合成演示数据，不是统计数字。",
+        "en": "Synthetic demo data, not statistics.",
+    },
+    "programme.option": {"zh": "{name} ({n} 个县)", "en": "{name} ({n} counties)"},
+    "programme.draft": {"zh": "草稿", "en": "Draft"},
+    "programme.not_saved": {"zh": "无法保存：{msg}", "en": "Not saved: {msg}"},
+    "programme.saved": {"zh": "已保存（编号 {pid}）", "en": "Saved (id {pid})"},
+    "programme.needs_editor": {
+        "zh": "保存项目需要以编辑身份登录：",
+        "en": "Saving a programme needs an editor sign-in: ",
+    },
+    "programme.sign_in": {"zh": "登录", "en": "sign in"},
+    "programme.more_entries": {"zh": "… 另有 {n} 条", "en": "… {n} more"},
+    "programme.not_used": {"zh": " · 未使用 {n}", "en": " · not used {n}"},
+    # --- controls (components/controls.py) ---
+    "group.counts": {"zh": "人数", "en": "Counts"},
+    "group.rates": {"zh": "比率", "en": "Rates"},
+    "group.shares": {"zh": "占比", "en": "Shares"},
+    "group.density": {"zh": "密度", "en": "Density"},
+    "group.change": {"zh": "变化", "en": "Change"},
+    "group.coverage": {"zh": "服务覆盖", "en": "Coverage"},
+    "controls.breaks": {"zh": "自定义分级：100, 500, 1000", "en": "Your breaks: 100, 500, 1000"},
+    "controls.pooled": {"zh": "各时期统一分级（便于比较）", "en": "Same breaks for all periods"},
+    "controls.palette": {"zh": "配色（色盲友好）", "en": "Palette (colour-blind safe)"},
+    "controls.mode": {"zh": "地图内容", "en": "Map shows"},
+    "controls.permutations": {"zh": "置换次数", "en": "Permutations"},
+    "controls.seed": {"zh": "随机种子", "en": "Seed"},
+    "controls.radius": {"zh": "服务半径（公里）", "en": "Radius (km)"},
+    "controls.k": {"zh": "新增设施数 K", "en": "New sites K"},
+    "controls.fdr": {"zh": "错误发现率校正 (FDR)", "en": "False discovery rate (FDR)"},
+    "palette.auto": {"zh": "自动（变化用发散色）", "en": "Automatic (diverging for change)"},
+    "palette.YlOrRd": {"zh": "黄-橙-红", "en": "Yellow-orange-red"},
+    "palette.Blues": {"zh": "蓝", "en": "Blues"},
+    "palette.Purples": {"zh": "紫", "en": "Purples"},
+    "palette.YlGnBu": {"zh": "黄-绿-蓝", "en": "Yellow-green-blue"},
+    "palette.RdBu": {"zh": "红-蓝（发散）", "en": "Red-blue (diverging)"},
+    "palette.PuOr": {"zh": "紫-橙（发散）", "en": "Purple-orange (diverging)"},
+    # --- the map and its overlays (components/map_card.py, presenters/) ---
+    "map.drill_hint": {"zh": "点击地图进入下一级", "en": "Click the map to drill down"},
+    "map.charts_hint": {
+        "zh": "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。",
+        "en": "Box- or lasso-select counties on either chart or the map: the other views "
+        "highlight them; double-click to clear.",
+    },
+    "facility.children_home": {"zh": "儿童之家", "en": "children's homes"},
+    "facility.activity_centre": {"zh": "留守儿童活动中心", "en": "activity centres"},
+    "facility.cell": {
+        "zh": "此格（约 {km} 公里见方）：儿童之家 {homes} 处，活动中心 {centres} 处",
+        "en": "This cell (about {km} km): {homes} children's homes, {centres} activity centres",
+    },
+    "facility.cells_label": {"zh": "服务设施（每格合计）", "en": "Facilities (per grid cell)"},
+    "scatter.need_axis": {"zh": "留守儿童（人，对数轴）", "en": "Left-behind children (log)"},
+    "scatter.coverage_axis": {
+        "zh": "每千名留守儿童服务场所",
+        "en": "Facilities per 1,000 left-behind",
+    },
+    "scatter.title": {"zh": "需求与服务覆盖", "en": "Need vs coverage"},
+    "error.classify": {"zh": "无法分级：{msg}", "en": "Cannot classify: {msg}"},
+    "error.compute": {"zh": "无法计算：{msg}", "en": "Cannot compute: {msg}"},
+    "analysis.done": {"zh": "完成 · {seconds} s", "en": "Done · {seconds} s"},
+    "programme.recognised": {
+        "zh": "识别 {n} 个县（{provinces} 个省）",
+        "en": "{n} counties in {provinces} provinces",
+    },
+    "layout.unavailable": {
+        "zh": "数据库暂时无法连接，页面每 15 秒自动重试。",
+        "en": "The database cannot be reached right now; this page retries every 15 s.",
+    },
+    # --- the briefing: web view and PDF (sheets/briefing.py) ---
+    "briefing.period.1": {"zh": "{year}年上半年", "en": "{year} H1 (Jan–Jun)"},
+    "briefing.period.2": {"zh": "{year}年下半年", "en": "{year} H2 (Jul–Dec)"},
+    "briefing.source_label": {"zh": "数据来源：", "en": "Data: "},
+    "briefing.source_none": {"zh": "无", "en": "none"},
+    "briefing.source_version": {
+        "zh": "{source}（{period} 第 {version} 版，{when} 导入）",
+        "en": "{source} ({period}, version {version}, {when})",
+    },
+    "briefing.title": {"zh": "{where}{name}（{when}）", "en": "{name}, {where}, {when}"},
+    "briefing.subtitle": {
+        "zh": "{definition}。按县级单位统计，{scheme}分级。",
+        "en": "{definition}. By county; classes: {scheme}.",
+    },
+    # 审图号 stays in the English text: it is the name of the Chinese approval.
+    "briefing.review": {"zh": "审图号：{number}", "en": "Map review number (审图号): {number}"},
+    "briefing.unit": {"zh": "单位：{unit} · {period}", "en": "Unit: {unit} · {period}"},
+    "briefing.counts_note": {"zh": "括号内为县级单位数", "en": "(n) = county units"},
+    "briefing.date": {"zh": "导出日期：{date}", "en": "Exported {date}"},
+    "briefing.page": {
+        "zh": "  ·  第 {page} 页，共 {pages} 页",
+        "en": "  ·  page {page} of {pages}",
+    },
+    "briefing.mode_title": {"zh": "{mode}：{title}", "en": "{mode}: {title}"},
+    "briefing.computed_nation": {
+        "zh": "；在全国所有县中计算。",
+        "en": "; computed over all counties of China.",
+    },
+    "briefing.fig.children": {"zh": "儿童（不满16周岁）", "en": "Children under 16"},
+    "briefing.fig.left_behind": {"zh": "农村留守儿童", "en": "Left-behind children"},
+    "briefing.fig.migrant": {"zh": "流动儿童", "en": "Migrant children"},
+    "briefing.fig.facilities": {"zh": "儿童之家与活动中心", "en": "Children's homes and centres"},
+    "briefing.fig.directors": {"zh": "儿童主任", "en": "Child directors"},
+    "briefing.fig.facilities_per_1000": {
+        "zh": "每千名留守儿童设施数",
+        "en": "Facilities per 1,000 left-behind",
+    },
+    "briefing.fig.directors_per_1000": {
+        "zh": "每千名留守儿童儿童主任",
+        "en": "Directors per 1,000 left-behind",
+    },
+    "briefing.figures_title": {
+        "zh": "{where}关键数字与优先关注县（{when}）",
+        "en": "Key figures and priority counties, {where}, {when}",
+    },
+    "briefing.col.rank": {"zh": "排名", "en": "Rank"},
+    "briefing.col.rank_nation": {"zh": "全国排名", "en": "National rank"},
+    "briefing.col.county": {"zh": "县级单位", "en": "County"},
+    "briefing.col.province": {"zh": "省", "en": "Province"},
+    "briefing.col.prefecture": {"zh": "地市", "en": "Prefecture"},
+    "briefing.col.need": {"zh": "留守儿童", "en": "Left-behind"},
+    "briefing.col.facilities": {"zh": "设施", "en": "Facilities"},
+    "briefing.col.facilities_per_1000": {"zh": "设施/千名留守儿童", "en": "Facilities per 1,000"},
+    "briefing.col.directors_per_1000": {"zh": "儿童主任/千名留守儿童", "en": "Directors per 1,000"},
+    "briefing.col.gap_score": {"zh": "缺口分", "en": "Gap score"},
+    "briefing.no_ranking": {
+        "zh": "无可排序的县（缺少留守儿童或设施数据）",
+        "en": "No county can be ranked (left-behind or facility counts missing)",
+    },
+    "briefing.figures_subtitle": {
+        "zh": "优先关注县：留守儿童多、服务设施少。缺口分 = 需求百分位 ×（1 − 覆盖百分位），"
+        "在全国所有县中计算；设施为儿童之家与活动中心。",
+        "en": "Priority counties: many left-behind children, few services. Gap score = need "
+        "percentile x (1 - coverage percentile), over all counties of China; facilities "
+        "are children's homes and activity centres.",
+    },
+    "briefing.cluster_error": {
+        "zh": "无法计算聚类：{msg}",
+        "en": "Clusters cannot be computed: {msg}",
+    },
+    "briefing.cluster_title": {
+        "zh": "{where}{name}的空间聚类（{when}）",
+        "en": "Clusters of {name}, {where}, {when}",
+    },
+    "briefing.cluster_subtitle": {
+        "zh": "局部莫兰指数（LISA）：{permutations} 次置换检验，α={alpha}，"
+        "后/皇后邻接；在全国所有县中计算。",
+        "en": "Local Moran's I (LISA): {permutations} permutations, "
+        "alpha={alpha}, queen contiguity; computed over all counties of China.",
+    },
+    "briefing.scheme.quantiles": {
+        "zh": "分位数：各级县数大致相同。",
+        "en": "Quantiles: about as many counties in each class.",
+    },
+    "briefing.scheme.fisher_jenks": {
+        "zh": "自然断点（Fisher-Jenks）：使各级内部差异最小。",
+        "en": "Natural breaks (Fisher-Jenks): the least variation within classes.",
+    },
+    "briefing.scheme.equal_interval": {
+        "zh": "等间距：各级数值跨度相同。",
+        "en": "Equal interval: classes of equal width.",
+    },
+    "briefing.scheme.std_mean": {
+        "zh": "标准差：以均值为中心，按标准差分级。",
+        "en": "Standard deviation: classes of one standard deviation around the mean.",
+    },
+    "briefing.scheme.user": {
+        "zh": "自定义分级：使用者设定的分级上限。",
+        "en": "Your own breaks: upper bounds set by the user.",
+    },
+    "briefing.pooled": {
+        "zh": "分级断点由所有时期共同计算，不同时期的地图可以直接比较。",
+        "en": " Breaks are computed from all periods together, so maps of two periods compare.",
+    },
+    "briefing.region_breaks": {
+        "zh": "分级断点只用本区域的县计算。",
+        "en": " Breaks are computed from the region's counties only.",
+    },
+    "briefing.synthetic_data": {
+        "zh": "本简报使用合成示例数据：随机生成，按公开的全国和省级数字校准，不是统计数字，不得引用。",
+        "en": "This briefing shows SYNTHETIC DEMO DATA: randomly generated and calibrated to "
+        "published national and provincial figures. These are not statistics and must not "
+        "be quoted.",
+    },
+    "briefing.projection": {
+        "zh": "地图采用适合中国的阿尔伯斯等积圆锥投影（标准纬线北纬 25° 和 47°，中央经线东经 105°；"
+        "省级和地市级地图以本区域中部经线为中央经线），全国图附南海诸岛插图和海上界线。"
+        "{credit}。{review}",
+        "en": "Maps use an Albers equal-area conic projection suited to China (standard "
+        "parallels 25°N and 47°N, central meridian 105°E; region maps are centred on the "
+        "region), and the national map has the South China Sea islands inset with the "
+        "maritime boundary line. {credit}.{review}",
+    },
+    "briefing.no_review": {
+        "zh": "本图未取得审图号，不得用于正式出版。",
+        "en": " The map has no map review number (审图号) and is not for official publication.",
+    },
+    "briefing.indicator_para": {"zh": "{name}：{definition}", "en": "{name}: {definition}."},
+    "briefing.h.data": {"zh": "数据", "en": "Data"},
+    "briefing.h.indicator": {"zh": "指标", "en": "Indicator"},
+    "briefing.h.classes": {"zh": "分级", "en": "Classes"},
+    "briefing.h.clusters": {"zh": "空间聚类", "en": "Clusters"},
+    "briefing.h.priority": {"zh": "优先关注县", "en": "Priority counties"},
+    "briefing.h.maps": {"zh": "地图", "en": "Maps"},
+    "briefing.method_title": {"zh": "方法说明", "en": "Method note"},
+    "briefing.method_subtitle": {
+        "zh": "详见项目文档 docs/methods.md 与 docs/demo-data.md。",
+        "en": "Details: docs/methods.md and docs/demo-data.md of the project.",
+    },
+    "briefing.synthetic_tag": {
+        "zh": "合成示例数据 · 非统计数字",
+        "en": "SYNTHETIC DEMO DATA · not statistics",
+    },
 }
 
 
@@ -366,6 +679,26 @@ def t(key: str, lang: str = "zh") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["zh"]
+
+
+def other_lang(lang: str) -> str:
+    """The language the switch link leads to."""
+    return "en" if lang == "zh" else "zh"
+
+
+def indicator_name(ind, lang: str) -> str:
+    """An indicator's name from the registry (``geodata.indicators``) in `lang`."""
+    return ind.name_zh if lang == "zh" else ind.name_en
+
+
+def indicator_unit(ind, lang: str) -> str:
+    """An indicator's unit in `lang`."""
+    return ind.unit_zh if lang == "zh" else ind.unit_en
+
+
+def indicator_definition(ind, lang: str) -> str:
+    """An indicator's definition in `lang`."""
+    return ind.definition_zh if lang == "zh" else ind.definition_en
 
 
 def fmt_number(value: float | None, lang: str = "zh", decimals: int = 0) -> str:

@@ -13,7 +13,7 @@ from dashboard.components.controls import controls
 from dashboard.components.map_card import map_card
 from dashboard.components.programme_card import programme_card
 from dashboard.components.table_card import table_card
-from dashboard.i18n import t
+from dashboard.i18n import other_lang, t
 from dashboard.view import ViewState
 
 
@@ -97,19 +97,17 @@ def unavailable_page(search: str | None) -> html.Div:
     first load after the database returns shows the explorer again.
     """
     q = parse_qs((search or "").lstrip("?"))
-    zh = (q.get("lang") or ["zh"])[-1] != "en"
+    lang = "en" if (q.get("lang") or ["zh"])[-1] == "en" else "zh"
     return html.Div(
         [
-            html.H1("儿童关爱地图" if zh else "Children's Care Atlas"),
+            html.H1(t("app_title", lang)),
             html.P(
-                "数据库暂时无法连接，页面每 15 秒自动重试。"
-                if zh
-                else "The database cannot be reached right now; this page retries every 15 s.",
+                t("layout.unavailable", lang),
                 id=ids.UNAVAILABLE,
                 role="alert",
                 className="error-banner",
             ),
-            html.A("立即重试" if zh else "Retry now", href=search or "?", className="lang-link"),
+            html.A(t("layout.retry", lang), href=search or "?", className="lang-link"),
             dcc.Interval(id=ids.UNAVAILABLE_RETRY, interval=15_000),
         ],
         className="unavailable-page",
@@ -124,13 +122,13 @@ def language_link(state: ViewState) -> html.Nav:
     """
     lang = state.lang
     href = state.other_lang().to_query()
-    current = html.Span("中文" if lang == "zh" else "English", className="lang-current")
+    current = html.Span(t("lang.self", lang), className="lang-current")
     other = html.A(
-        "English" if lang == "zh" else "中文",
+        t("lang.other", lang),
         id=ids.LANG_OTHER,
         href=href,
         className="lang-link",
-        lang="en" if lang == "zh" else "zh",
+        lang=other_lang(lang),
     )
     return html.Nav(
         [current, html.Span(" | "), other], className="lang-switch", **{"aria-label": "language"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, indicator_name, t
 from geodata import indicators
 from geodata.analysis import REGISTRY, AnalysisParams
 
@@ -41,7 +41,7 @@ def _no_detail(result: pd.DataFrame, lang: str) -> list[str]:
 
 def _spatial_subtitle(params: AnalysisParams, period: str, lang: str) -> str:
     ind = indicators.get(params.indicator)
-    name = ind.name_zh if lang == "zh" else ind.name_en
+    name = indicator_name(ind, lang)
     fdr = " · FDR" if params.fdr else ""
     perm = f"{params.permutations} {t('permutations_word', lang)}"
     return f"{name} · {perm} · α={params.alpha:g}{fdr} · {period}"

@@ -360,7 +360,9 @@ class ViewState:
         return replace(self, **changes)
 
     def other_lang(self) -> ViewState:
-        return self.replace(lang="en" if self.lang == "zh" else "zh")
+        from dashboard.i18n import other_lang
+
+        return self.replace(lang=other_lang(self.lang))
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlencode
 
-from dashboard.i18n import t
+from dashboard.i18n import other_lang, t
 
 
 def login_page(lang: str, nxt: str, error: str, *, csrf_field: str, csrf_token: str) -> str:
     """The sign-in form in `lang`; after sign-in it goes to `nxt` (already checked by
     :func:`~dashboard.accounts.session.safe_next`). `error` is shown above the form;
     the form carries the session's CSRF token in the field `csrf_field`."""
-    other = "en" if lang == "zh" else "zh"
-    other_label = "English" if lang == "zh" else "中文"
+    other = other_lang(lang)
+    other_label = t("lang.other", lang)
     q = urlencode({"next": nxt, "lang": other})
     err = f'<p class="login-error" role="alert">{escape(error)}</p>' if error else ""
     return f"""<!doctype html>

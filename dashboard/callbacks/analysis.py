@@ -8,6 +8,7 @@ from dash import Input, Output, Patch, State, callback_context, no_update
 
 from dashboard import ids, methods
 from dashboard.atlas import Atlas
+from dashboard.i18n import t
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 
@@ -108,10 +109,10 @@ def register(app, atlas: Atlas) -> None:
                 patch = map_views.analysis_patch(atlas, Patch(), params, period, lang, scheme)
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
-            message = ("无法计算：" if lang == "zh" else "Cannot compute: ") + str(exc).strip("'\"")
+            message = t("error.compute", lang).format(msg=str(exc).strip("'\""))
             return no_update, no_update, no_update, message
         seconds = time.perf_counter() - started
-        done = f"{'完成' if lang == 'zh' else 'Done'} · {seconds:.1f} s" + atlas.mode_summary(
+        done = t("analysis.done", lang).format(seconds=f"{seconds:.1f}") + atlas.mode_summary(
             params, period, lang
         )
         # Background results are pickled through diskcache, which a Patch object does not

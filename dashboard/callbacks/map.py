@@ -9,6 +9,7 @@ from dashboard.atlas import Atlas
 from dashboard.components.controls import definition
 from dashboard.components.county_panel import county_panel
 from dashboard.components.map_card import breadcrumb
+from dashboard.i18n import t
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 
@@ -48,7 +49,7 @@ def register(app, atlas: Atlas) -> None:
                     atlas, patch, indicator, period, scheme, lang, region=region, **style
                 )
             except ValueError as exc:  # e.g. a user break that is not a number
-                summary = ("无法分级：" if lang == "zh" else "Cannot classify: ") + str(exc)
+                summary = t("error.classify", lang).format(msg=exc)
         set_props(ids.ERROR_BANNER, {"hidden": True})  # a success clears an old failure
         if summary is None:
             scope = atlas.scope_codes(region, programme, bool(only))

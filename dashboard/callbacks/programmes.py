@@ -8,6 +8,7 @@ from dashboard import ids
 from dashboard.accounts.session import current_user, private_callback
 from dashboard.atlas import Atlas
 from dashboard.components.programme_card import comparison_table
+from dashboard.i18n import t
 from dashboard.presenters import overlays
 
 
@@ -98,45 +99,40 @@ def register(app, atlas: Atlas) -> None:
     )
     @private_callback("editor", write=True, denied=_save_denied)
     def save(_n, name, codes, csrf, lang):
-        zh = lang == "zh"
         user = current_user()
         try:
             pid = atlas.save_programme(name, codes or [], user=user.name)
         except ValueError as exc:
             return (
-                ("无法保存：" if zh else "Not saved: ") + str(exc),
+                t("programme.not_saved", lang).format(msg=exc),
                 no_update,
                 no_update,
                 no_update,
             )
-        done = f"已保存（编号 {pid}）" if zh else f"Saved (id {pid})"
+        done = t("programme.saved", lang).format(pid=pid)
         return done, overlays.programme_options(atlas, lang), pid, ""
 
 
 def _save_denied(lang=None, **_):
     """Saving without an editor sign-in: say so, with a link to sign in."""
-    zh = lang == "zh"
-    msg = "保存项目需要以编辑身份登录：" if zh else "Saving a programme needs an editor sign-in: "
-    link = html.A("登录" if zh else "sign in", href=f"/login?next=/&lang={lang or 'zh'}")
+    msg = t("programme.needs_editor", lang)
+    link = html.A(t("programme.sign_in", lang), href=f"/login?next=/&lang={lang or 'zh'}")
     return [msg, link], no_update, no_update, no_update
 
 
 def preview_lines(parsed, lang: str) -> list:
     """What a pasted list became: counties used, and each entry not used with why."""
-    zh = lang == "zh"
-    head = (
-        f"识别 {len(parsed.codes)} 个县（{len({c[:2] for c in parsed.codes})} 个省）"
-        if zh
-        else f"{len(parsed.codes)} counties in {len({c[:2] for c in parsed.codes})} provinces"
+    head = t("programme.recognised", lang).format(
+        n=len(parsed.codes), provinces=len({c[:2] for c in parsed.codes})
     )
     items = [html.Li(f"#{n} {entry}: {reason}") for n, entry, reason in parsed.problems[:20]]
     if len(parsed.problems) > 20:
         more = len(parsed.problems) - 20
-        items.append(html.Li(f"… 另有 {more} 条" if zh else f"… {more} more"))
+        items.append(html.Li(t("programme.more_entries", lang).format(n=more)))
     notes = [html.Li(f"#{n} {note}", className="note") for n, _, note in parsed.notes[:10]]
     out: list = [html.Span(head)]
     if items:
-        out.append(html.Span(f" · {'未使用' if zh else 'not used'} {len(parsed.problems)}"))
+        out.append(html.Span(t("programme.not_used", lang).format(n=len(parsed.problems))))
         out.append(html.Ul(items, className="programme-problems"))
     if notes:
         out.append(html.Ul(notes, className="programme-notes"))

@@ -9,7 +9,7 @@ from dashboard.methods import bivariate_legend
 
 def bivariate_grid(lang: str) -> html.Div:
     """A 3x3 grid: rows = need (high at the top), columns = coverage (low at the left)."""
-    leg = bivariate_legend("zh" if lang == "zh" else "en")
+    leg = bivariate_legend(lang if lang in ("zh", "en") else "en")
     cells = sorted(leg["cells"], key=lambda c: (c["row"], c["col"]))
     return html.Div(
         [

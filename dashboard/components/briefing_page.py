@@ -38,9 +38,7 @@ def briefing_page(atlas, state: ViewState, search: str | None) -> html.Div:
     if text.synthetic:
         head.append(
             html.P(
-                "合成示例数据 · 非统计数字"
-                if lang == "zh"
-                else "SYNTHETIC DEMO DATA · not statistics",
+                t("briefing.synthetic_tag", lang),
                 className="briefing-tag",
                 role="status",
             )

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
+from dashboard.i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -34,15 +35,9 @@ def charts_card(atlas: Atlas, state: ViewState) -> html.Section:
     Drawing them first (about 0.9 s of the browser's main thread) held the map back by
     as much (``dashboard.deferred``, bench/bench_pageload.py); they sit below it anyway.
     """
-    zh = state.lang == "zh"
     dist, scatter = placeholder(220), placeholder(300)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
-    hint = (
-        "在任一图或地图上框选/套索选择县，其他视图同步高亮；双击清除。"
-        if zh
-        else "Box- or lasso-select counties on either chart or the map: the other views "
-        "highlight them; double-click to clear."
-    )
+    hint = t("map.charts_hint", state.lang)
     return html.Section(
         [
             html.P(hint, className="charts-hint"),

@@ -6,19 +6,15 @@ from dash import dcc, html
 
 from dashboard import ids, methods
 from dashboard.atlas import Atlas
-from dashboard.i18n import t
+from dashboard.i18n import indicator_definition, indicator_name, t
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState, param_bounds
 from geodata import indicators
 
-GROUP_NAMES = {
-    "counts": ("人数", "Counts"),
-    "rates": ("比率", "Rates"),
-    "shares": ("占比", "Shares"),
-    "density": ("密度", "Density"),
-    "change": ("变化", "Change"),
-    "coverage": ("服务覆盖", "Coverage"),
-}
+#: Indicator groups with a heading in the dropdown (``group.*`` in the catalogue).
+GROUP_NAMES = ("counts", "rates", "shares", "density", "change", "coverage")
+#: Palettes in the order offered (``palette.*`` in the catalogue).
+PALETTES = ("auto", "YlOrRd", "Blues", "Purples", "YlGnBu", "RdBu", "PuOr")
 
 
 def indicator_options(lang: str) -> list[dict]:
@@ -28,18 +24,16 @@ def indicator_options(lang: str) -> list[dict]:
     for ind in indicators.all_indicators():
         by_group.setdefault(ind.group, []).append(ind)
     for group, items in by_group.items():
-        zh, en = GROUP_NAMES.get(group, (group, group))
-        opts.append(
-            {"label": f"— {zh if lang == 'zh' else en} —", "value": f"__{group}", "disabled": True}
-        )
+        heading = t(f"group.{group}", lang) if group in GROUP_NAMES else group
+        opts.append({"label": f"— {heading} —", "value": f"__{group}", "disabled": True})
         for ind in items:
-            opts.append({"label": ind.name_zh if lang == "zh" else ind.name_en, "value": ind.id})
+            opts.append({"label": indicator_name(ind, lang), "value": ind.id})
     return opts
 
 
 def definition(indicator_id: str, lang: str) -> str:
     ind = indicators.get(indicator_id)
-    return ind.definition_zh if lang == "zh" else ind.definition_en
+    return indicator_definition(ind, lang)
 
 
 def controls(atlas: Atlas, state: ViewState) -> html.Aside:
@@ -100,9 +94,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                         type="text",
                         debounce=True,
                         value=state.breaks or "",
-                        placeholder="自定义分级：100, 500, 1000"
-                        if lang == "zh"
-                        else "Your breaks: 100, 500, 1000",
+                        placeholder=t("controls.breaks", lang),
                         style={"width": "100%"},
                     ),
                     dcc.Checklist(
@@ -110,15 +102,13 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                         value=["pooled"] if state.pooled else [],
                         options=[
                             {
-                                "label": "各时期统一分级（便于比较）"
-                                if lang == "zh"
-                                else "Same breaks for all periods",
+                                "label": t("controls.pooled", lang),
                                 "value": "pooled",
                             }
                         ],
                     ),
                     html.Label(
-                        "配色（色盲友好）" if lang == "zh" else "Palette (colour-blind safe)",
+                        t("controls.palette", lang),
                         htmlFor=ids.PALETTE,
                     ),
                     dcc.Dropdown(
@@ -153,7 +143,6 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
 def analysis_controls(state: ViewState) -> html.Div:
     """Map mode and the parameters of the analysis methods."""
     lang = state.lang
-    zh = lang == "zh"
 
     def num(id_, label, value, lo, hi, step):
         return html.Div(
@@ -175,7 +164,7 @@ def analysis_controls(state: ViewState) -> html.Div:
 
     return html.Div(
         [
-            html.Label("地图内容" if zh else "Map shows", htmlFor=ids.MODE),
+            html.Label(t("controls.mode", lang), htmlFor=ids.MODE),
             dcc.Dropdown(
                 id=ids.MODE,
                 value=state.mode,
@@ -186,28 +175,28 @@ def analysis_controls(state: ViewState) -> html.Div:
                 [
                     num(
                         ids.PERMUTATIONS,
-                        "置换次数" if zh else "Permutations",
+                        t("controls.permutations", lang),
                         state.perm,
                         *param_bounds("perm")[1:3],
                         1,
                     ),
                     num(
                         ids.SEED,
-                        "随机种子" if zh else "Seed",
+                        t("controls.seed", lang),
                         state.seed,
                         *param_bounds("seed")[1:3],
                         1,
                     ),
                     num(
                         ids.RADIUS,
-                        "服务半径（公里）" if zh else "Radius (km)",
+                        t("controls.radius", lang),
                         state.radius,
                         *param_bounds("radius")[1:3],
                         1,
                     ),
                     num(
                         ids.K,
-                        "新增设施数 K" if zh else "New sites K",
+                        t("controls.k", lang),
                         state.k,
                         *param_bounds("k")[1:3],
                         1,
@@ -220,7 +209,7 @@ def analysis_controls(state: ViewState) -> html.Div:
                 value=["fdr"] if state.fdr else [],
                 options=[
                     {
-                        "label": "错误发现率校正 (FDR)" if zh else "False discovery rate (FDR)",
+                        "label": t("controls.fdr", lang),
                         "value": "fdr",
                     }
                 ],
@@ -245,14 +234,4 @@ def _mode_note(state):
 
 
 def palette_options(lang: str) -> list[dict]:
-    zh = lang == "zh"
-    names = {
-        "auto": ("自动（变化用发散色）", "Automatic (diverging for change)"),
-        "YlOrRd": ("黄-橙-红", "Yellow-orange-red"),
-        "Blues": ("蓝", "Blues"),
-        "Purples": ("紫", "Purples"),
-        "YlGnBu": ("黄-绿-蓝", "Yellow-green-blue"),
-        "RdBu": ("红-蓝（发散）", "Red-blue (diverging)"),
-        "PuOr": ("紫-橙（发散）", "Purple-orange (diverging)"),
-    }
-    return [{"label": z if zh else e, "value": v} for v, (z, e) in names.items()]
+    return [{"label": t(f"palette.{v}", lang), "value": v} for v in PALETTES]

@@ -5,18 +5,10 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import fmt_number
+from dashboard.i18n import fmt_number, t
 
-KIND = {
-    "district": ("市辖区", "district"),
-    "county": ("县", "county"),
-    "city": ("县级市", "county-level city"),
-    "other": ("其他", "other"),
-}
-FACILITY_KIND = {
-    "children_home": ("儿童之家", "children's home"),
-    "activity_centre": ("活动中心", "activity centre"),
-}
+KIND = ("district", "county", "city", "other")
+FACILITY_KIND = ("children_home", "activity_centre")
 
 
 def search_box(lang: str) -> html.Div:
@@ -26,9 +18,7 @@ def search_box(lang: str) -> html.Div:
             options=[],
             searchable=True,
             clearable=True,
-            placeholder="搜索县区：名称、拼音或代码"
-            if lang == "zh"
-            else "Find a county: name, pinyin or code",
+            placeholder=t("panel.search", lang),
         ),
         className="county-search",
     )
@@ -39,12 +29,17 @@ def county_panel(profile: dict | None, lang: str) -> list:
     if not profile:
         return []
     zh = lang == "zh"
-    kind = KIND.get(profile["kind"], ("", ""))[0 if zh else 1]
+    where = (
+        (profile["prefecture_zh"], profile["province_zh"])
+        if zh
+        else (profile.get("prefecture_en"), profile.get("province_en"))
+    )
+    kind = t(f"panel.kind.{profile['kind']}", lang) if profile["kind"] in KIND else ""
     head = html.Div(
         [
             html.H3(profile["name_zh"] if zh else f"{profile['name_en']} {profile['name_zh']}"),
             html.Div(
-                f"{profile['prefecture_zh']} · {profile['province_zh']} · {kind} · "
+                f"{where[0]} · {where[1]} · {kind} · "
                 f"{profile['code']} · {profile['area_km2']:,.0f} km²",
                 className="muted",
             ),
@@ -72,10 +67,10 @@ def county_panel(profile: dict | None, lang: str) -> list:
             html.Thead(
                 html.Tr(
                     [
-                        html.Th("指标" if zh else "Measure"),
-                        html.Th("数值" if zh else "Value"),
-                        html.Th("省内排名" if zh else "Rank in province"),
-                        html.Th("全国排名" if zh else "Rank in China"),
+                        html.Th(t("panel.measure", lang)),
+                        html.Th(t("panel.value", lang)),
+                        html.Th(t("panel.rank_province", lang)),
+                        html.Th(t("panel.rank_nation", lang)),
                     ]
                 )
             ),
@@ -88,53 +83,51 @@ def county_panel(profile: dict | None, lang: str) -> list:
             html.Thead(
                 html.Tr(
                     [
-                        html.Th("时期" if zh else "Period"),
-                        html.Th("儿童" if zh else "Children"),
-                        html.Th("留守" if zh else "Left-behind"),
-                        html.Th("流动" if zh else "Migrant"),
+                        html.Th(t("panel.period", lang)),
+                        html.Th(t("panel.children", lang)),
+                        html.Th(t("panel.left_behind", lang)),
+                        html.Th(t("panel.migrant", lang)),
                     ]
                 )
             ),
             html.Tbody(
                 [
                     html.Tr(
-                        [html.Td(t["period"])]
+                        [html.Td(p["period"])]
                         + [
                             html.Td(
-                                t[m] if isinstance(t[m], str) else fmt_number(t[m], lang),
+                                p[m] if isinstance(p[m], str) else fmt_number(p[m], lang),
                                 className="num",
                             )
                             for m in ("children", "left_behind", "migrant")
                         ]
                     )
-                    for t in profile["trend"]
+                    for p in profile["trend"]
                 ]
             ),
         ],
         className="profile-table",
     )
     fac = [
-        html.Li(f"{f['name']}（{FACILITY_KIND.get(f['kind'], (f['kind'],) * 2)[0 if zh else 1]}）")
+        html.Li(t("panel.facility_item", lang).format(name=f["name"], kind=_facility_kind(f, lang)))
         for f in profile["facilities"]
     ]
     more = profile["n_facilities"] - len(fac)
     if more > 0:
-        fac.append(html.Li(f"… 另有 {more} 处" if zh else f"… and {more} more"))
-    note = (
-        ("合成演示数据，不是统计数字" if zh else "Synthetic demo data, not statistics")
-        if profile["synthetic"]
-        else ""
-    )
+        fac.append(html.Li(t("panel.more_facilities", lang).format(n=more)))
+    note = t("panel.synthetic", lang) if profile["synthetic"] else ""
     return [
         head,
         html.Div(note, className="panel-synthetic") if note else None,
         table,
-        html.H4("趋势" if zh else "Trend"),
+        html.H4(t("panel.trend", lang)),
         trend,
-        html.H4(
-            f"服务场所（{profile['n_facilities']} 处）"
-            if zh
-            else f"Facilities ({profile['n_facilities']})"
-        ),
-        html.Ul(fac or [html.Li("无" if zh else "none")], className="facility-list"),
+        html.H4(t("panel.facilities", lang).format(n=profile["n_facilities"])),
+        html.Ul(fac or [html.Li(t("panel.none", lang))], className="facility-list"),
     ]
+
+
+def _facility_kind(facility: dict, lang: str) -> str:
+    """A facility's kind in `lang` (an unknown kind shows as stored)."""
+    kind = facility["kind"]
+    return t(f"panel.facility.{kind}", lang) if kind in FACILITY_KIND else kind

@@ -37,7 +37,7 @@ def export_hrefs(search: str | None) -> tuple[list[str], str, str]:
 def export_links(search: str | None, lang: str, *, briefing: bool = False) -> html.Nav:
     """The links; on the briefing page the last one leads back to the explorer."""
     downloads, view, explorer = export_hrefs(search)
-    items: list = [html.Span(t("export_label", lang) + ("：" if lang == "zh" else ": "))]
+    items: list = [html.Span(t("export_label", lang) + t("export.colon", lang))]
     for (cid, key, _), href in zip(DOWNLOADS, downloads, strict=True):
         items.append(html.A(t(key, lang), id=cid, href=href, download="", className="export-link"))
     items.append(

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
+from dashboard.i18n import t
 from dashboard.presenters import map as map_views
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +44,7 @@ def breadcrumb(atlas: Atlas, region: str | None, lang: str) -> html.Nav:
     def name(code: str, zh: str) -> str:
         return zh if lang == "zh" else region_english_name(code, zh)
 
-    nation = "全国" if lang == "zh" else "China"
+    nation = t("nation", lang)
     items: list = [(None, nation), *((c, name(c, n)) for c, n in info["parents"])]
     if info["level"] != "nation":
         items.append((info["code"], name(info["code"], info["name_zh"])))
@@ -61,7 +62,7 @@ def breadcrumb(atlas: Atlas, region: str | None, lang: str) -> html.Nav:
                 n_clicks=0,
             )
         )
-    hint = "点击地图进入下一级" if lang == "zh" else "Click the map to drill down"
+    hint = t("map.drill_hint", lang)
     if info["level"] == "prefecture":
         hint = ""
     children.append(html.Span(hint, className="crumb-hint"))

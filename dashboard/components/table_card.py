@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
+from dashboard.i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -23,14 +24,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def table_card(atlas: Atlas, state: ViewState) -> html.Section:
     """The table's heading and CSV button, and the slot the grid fills after first paint."""
-    zh = state.lang == "zh"
+    lang = state.lang
     return html.Section(
         [
             html.Div(
                 [
-                    html.H2("县级排名（前 50）" if zh else "County ranking (top 50)"),
+                    html.H2(t("table.title", lang)),
                     html.Button(
-                        "下载 CSV" if zh else "Download CSV",
+                        t("table.csv", lang),
                         id=ids.TABLE_CSV,
                         className="table-csv",
                         n_clicks=0,
@@ -41,7 +42,7 @@ def table_card(atlas: Atlas, state: ViewState) -> html.Section:
             ),
             dcc.Store(id=ids.TABLE_DATA, data=table_data(atlas, state)),
             html.Div(
-                html.P("表格加载中…" if zh else "Loading the table…", className="table-wait"),
+                html.P(t("table.loading", lang), className="table-wait"),
                 id=ids.TABLE_SLOT,
                 className="table-slot",
             ),
@@ -99,9 +100,7 @@ def table_grid() -> dag.AgGrid:
 def table_unavailable(lang: str) -> html.P:
     """In the grid's place when its bundle could not be loaded."""
     return html.P(
-        "表格无法加载，请刷新页面重试。"
-        if lang == "zh"
-        else "The table could not be loaded; reload the page to try again.",
+        t("table.unavailable", lang),
         className="table-wait",
         role="alert",
     )

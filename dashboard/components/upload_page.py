@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import t
+from dashboard.i18n import other_lang, t
 from dashboard.uploads import DATUMS
 
 #: Largest file the page accepts (the browser sends it base64-encoded, 4/3 larger,
@@ -33,7 +33,7 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
 
     lang = page_lang(atlas, search)
     user = current_user()
-    other = "en" if lang == "zh" else "zh"
+    other = other_lang(lang)
     header = html.Header(
         [
             html.H1(t("app_title", lang), id=ids.TITLE),
@@ -41,7 +41,7 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
             html.Span(className="spacer"),
             html.A(t("back_to_map", lang), href=f"/?lang={lang}", className="nav-link"),
             html.A(
-                "English" if lang == "zh" else "中文",
+                t("lang.other", lang),
                 href=f"/upload?lang={other}",
                 className="nav-link",
                 id="upload-lang-link",
@@ -82,7 +82,7 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
 def _user_box(user, lang: str) -> html.Span:
     return html.Span(
         [
-            html.Span(t("signed_in_as", lang) + user.name + f" ({user.role})"),
+            html.Span(t("signed_in_as", lang) + user.name + f" ({t(f'role.{user.role}', lang)})"),
             html.Button(t("logout", lang), id=ids.UP_LOGOUT),
         ],
         className="user-box",

@@ -368,12 +368,7 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
     s_codes = [c for c, k in zip(codes, ok, strict=True) if k]
     s_names = [n for n, k in zip(names, ok, strict=True) if k]
     s_sel = [j for j, c in enumerate(s_codes) if c in chosen] if selection else None
-    zh = lang == "zh"
-    labels = (
-        ("留守儿童（人，对数轴）", "每千名留守儿童服务场所")
-        if zh
-        else ("Left-behind children (log)", "Facilities per 1,000 left-behind")
-    )
+    labels = (t("scatter.need_axis", lang), t("scatter.coverage_axis", lang))
     need_ok = need[ok].round(0)
     need_text = None
     if atlas.suppress_k:
@@ -389,7 +384,7 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
         s_codes,
         s_names,
         labels,
-        "需求与服务覆盖" if zh else "Need vs coverage",
+        t("scatter.title", lang),
         s_sel,
         need_text=need_text,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, indicator_name, t
 from geodata import privacy
 from geodata import programmes as progs
 
@@ -17,10 +17,8 @@ from geodata import programmes as progs
 #: are unreadable (and slow to draw as SVG) on a national map; cells of about 80 km
 #: keep the pattern and stay a few thousand markers. Regions show every point.
 NATIONAL_CELL_DEG = 1.0
-KIND_LABELS = {
-    "children_home": ("儿童之家", "children's homes"),
-    "activity_centre": ("未成年人活动中心", "activity centres"),
-}
+#: Facility kinds on the map (``facility.*`` in the catalogue).
+KIND_LABELS = ("children_home", "activity_centre")
 
 
 def grid_points(points: pd.DataFrame, cell: float) -> pd.DataFrame:
@@ -51,9 +49,8 @@ def marker_sizes(counts: np.ndarray) -> list[float]:
 def programme_options(atlas, lang: str) -> list[dict]:
     """Dropdown options of the saved programmes ("name (n counties)")."""
     df = atlas.store.programmes()
-    unit = "个县" if lang == "zh" else "counties"
     return [
-        {"label": f"{r.name} ({r.n} {unit})", "value": int(r.id)}
+        {"label": t("programme.option", lang).format(name=r.name, n=r.n), "value": int(r.id)}
         for r in df.itertuples(index=False)
     ]
 
@@ -92,7 +89,6 @@ def programme_comparison(atlas, programme_id, period: str | None, lang: str) -> 
     table = atlas.county_table(per)
     before = atlas.county_table(prev) if prev else None
     cmp = progs.compare(table, before, p["codes"])
-    zh = lang == "zh"
     rows = []
     for ind_id, r in cmp.iterrows():
         ind = indicators.get(ind_id)
@@ -104,7 +100,7 @@ def programme_comparison(atlas, programme_id, period: str | None, lang: str) -> 
 
         rows.append(
             {
-                "indicator": ind.name_zh if zh else ind.name_en,
+                "indicator": indicator_name(ind, lang),
                 "inside": show(r["inside"]),
                 "outside": show(r["outside"]),
                 "inside_change": _change(r["inside_change"], ind.group, lang),
@@ -141,9 +137,9 @@ def facility_layer(atlas, period: str | None, region: str | None, lang: str) -> 
             return _facility_cells(pts[pts["lat"] >= MAIN_LAT[0]], lang, note)
         out = {}
         names = atlas.layers.counties_web["name_zh"]
-        for kind, (zh_label, en_label) in KIND_LABELS.items():
+        for kind in KIND_LABELS:
             sub = pts[(pts["kind"] == kind) & pts["code"].isin(info["codes"])]
-            label = zh_label if lang == "zh" else en_label
+            label = t(f"facility.{kind}", lang)
             text = [
                 f"<b>{n}</b><br>{label} · {names.get(c, c)}{note}"
                 for n, c in zip(sub["name"], sub["code"], strict=True)
@@ -164,7 +160,6 @@ def facility_layer(atlas, period: str | None, region: str | None, lang: str) -> 
 def _facility_cells(pts: pd.DataFrame, lang: str, note: str) -> dict:
     """National view: both kinds binned together, one marker per cell; the hover
     gives each kind's count (two overlapping markers per cell were unreadable)."""
-    zh = lang == "zh"
     cells = grid_points(pts.assign(home=pts["kind"] == "children_home"), NATIONAL_CELL_DEG)
     homes = (
         pts.assign(
@@ -178,12 +173,9 @@ def _facility_cells(pts: pd.DataFrame, lang: str, note: str) -> dict:
     km = round(NATIONAL_CELL_DEG * 111)
     text = []
     for n, h in zip(cells["count"], homes, strict=True):
-        if zh:
-            line = f"此格（约 {km} 公里见方）：儿童之家 {h:,} 处，活动中心 {n - h:,} 处"
-        else:
-            line = f"This cell (about {km} km): {h:,} children's homes, {n - h:,} activity centres"
+        line = t("facility.cell", lang).format(km=km, homes=f"{h:,}", centres=f"{n - h:,}")
         text.append(line + note)
-    label = "服务设施（每格合计）" if zh else "Facilities (per grid cell)"
+    label = t("facility.cells_label", lang)
     return {
         "children_home": {
             "lon": cells["lon"].round(3).tolist(),
@@ -218,7 +210,6 @@ def overlay_patch(
     from dashboard.figures import TRACE
 
     on = set(layers or [])
-    zh = lang == "zh"
     data = patch["data"]
     fac = facility_layer(atlas, period, region, lang) if "facilities" in on else None
     for kind, trace in (("children_home", "homes"), ("activity_centre", "centres")):
@@ -236,7 +227,7 @@ def overlay_patch(
     codes: list[str] = []
     name = ""
     if draft:
-        codes, name = list(draft), ("草稿" if zh else "Draft")
+        codes, name = list(draft), t("programme.draft", lang)
     elif "programme" in on and programme_id is not None:
         p = atlas.programme(programme_id)
         if p is not None:

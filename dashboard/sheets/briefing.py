@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,9 +76,7 @@ def period_label(period: str, lang: str) -> str:
         year, half = periods.parse_period(period)
     except ValueError:
         return period
-    if lang == "zh":
-        return f"{year}年{'上' if half == 1 else '下'}半年"
-    return f"{year} H{half} ({'Jan–Jun' if half == 1 else 'Jul–Dec'})"
+    return t(f"briefing.period.{half}", lang).format(year=year)
 
 
 def region_name(atlas, region: str | None, lang: str) -> str:
@@ -95,52 +93,49 @@ def region_name(atlas, region: str | None, lang: str) -> str:
 def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:
     """The data source of a period and whether it is synthetic demo data."""
     synthetic = atlas.is_synthetic(period)
-    label = "数据来源：" if lang == "zh" else "Data: "
+    label = t("briefing.source_label", lang)
     if synthetic:
         return label + SYNTHETIC_SOURCE, True
     versions = atlas.store.versions("children", period)
     active = versions[versions["active"]] if len(versions) else versions
     if not len(active):
-        return label + ("无" if lang == "zh" else "none"), False
+        return label + t("briefing.source_none", lang), False
     row = active.iloc[-1]
     when = pd.Timestamp(row["created_at"]).date().isoformat() if row["created_at"] else ""
-    if lang == "zh":
-        return f"{label}{row['source']}（{period} 第 {int(row['version'])} 版，{when} 导入）", False
-    return f"{label}{row['source']} ({period}, version {int(row['version'])}, {when})", False
+    line = t("briefing.source_version", lang).format(
+        source=row["source"], period=period, version=int(row["version"]), when=when
+    )
+    return label + line, False
 
 
 def sheet_text(atlas, state: ViewState, *, today: dt.date) -> SheetText:
     """Title, subtitle, source, credit, date and review number of a view."""
     lang = state.lang
-    zh = lang == "zh"
     ind = indicators.get(state.indicator)
-    name = ind.name_zh if zh else ind.name_en
-    unit = ind.unit_zh if zh else ind.unit_en
+    name = indicator_name(ind, lang)
+    unit = indicator_unit(ind, lang)
     where = region_name(atlas, state.region, lang)
     when = period_label(state.period, lang)
-    title = f"{where}{name}（{when}）" if zh else f"{name}, {where}, {when}"
+    title = t("briefing.title", lang).format(where=where, name=name, when=when)
     scheme = t(state.scheme or "quantiles", lang)
-    definition = (ind.definition_zh if zh else ind.definition_en).rstrip("。.")
-    if zh:
-        subtitle = f"{definition}。按县级单位统计，{scheme}分级。"
-    else:
-        subtitle = f"{definition[:1].upper()}{definition[1:]}. By county; classes: {scheme}."
+    definition = indicator_definition(ind, lang).rstrip("。.")
+    if lang != "zh":  # an English sentence starts with a capital
+        definition = definition[:1].upper() + definition[1:]
+    subtitle = t("briefing.subtitle", lang).format(definition=definition, scheme=scheme)
     source, synthetic = source_line(atlas, state.period, lang)
     number = (atlas.settings.map_review_number or "").strip()
-    review = (
-        (f"审图号：{number}" if zh else f"Map review number (审图号): {number}") if number else ""
+    review = t("briefing.review", lang).format(number=number) if number else ""
+    unit_line = (
+        t("briefing.unit", lang).format(unit=unit, period=state.period) if unit else state.period
     )
-    unit_line = f"{'单位' if zh else 'Unit'}: {unit} · {state.period}" if unit else state.period
-    if zh:
-        unit_line = unit_line.replace("单位: ", "单位：")
-    counts_note = "括号内为县级单位数" if zh else "(n) = county units"
+    counts_note = t("briefing.counts_note", lang)
     return SheetText(
         title=title,
         subtitle=subtitle,
         source=source,
         synthetic=synthetic,
         credit=t("boundary_credit", lang),
-        date=(f"导出日期：{today.isoformat()}" if zh else f"Exported {today.isoformat()}"),
+        date=t("briefing.date", lang).format(date=today.isoformat()),
         review=review,
         legend_title=f"<b>{name}</b><br>{unit_line}<br>{counts_note}",
         region_name=where,
@@ -199,7 +194,7 @@ MAP_DOMAIN_Y = (0.075, 0.895)
 def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
     """Layout of a page: size, fonts, title block, synthetic tag and footer (source,
     credit, review number, date, page)."""
-    zh = "导出" in text.date
+    lang = "zh" if "导出" in text.date else "en"
 
     def note(txt: str, x: float, y: float, size: float, colour: str = INK, **kw) -> dict:
         return dict(
@@ -210,9 +205,7 @@ def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
 
     right = text.date
     if page:
-        right += (
-            f"  ·  第 {page[0]} 页，共 {page[1]} 页" if zh else f"  ·  page {page[0]} of {page[1]}"
-        )
+        right += t("briefing.page", lang).format(page=page[0], pages=page[1])
     annotations = [
         note(f"<b>{text.title}</b>", 0, 1.0, 22),
         note("<br>".join(_clip_lines(wrap(text.subtitle, 150), 2)), 0, 0.95, 11.5, MUTED),
@@ -237,7 +230,7 @@ def furniture(text: SheetText, page: tuple[int, int] | None = None) -> dict:
     if text.synthetic:
         annotations.append(
             note(
-                "合成示例数据 · 非统计数字" if zh else "SYNTHETIC DEMO DATA · not statistics",
+                t("briefing.synthetic_tag", lang),
                 1,
                 1.0,
                 12,
@@ -465,7 +458,7 @@ def _analysis_sheet(
     from dashboard.figures import legend_labels, pick_colours
     from geodata.analysis.classify import classify
 
-    lang, zh = state.lang, state.lang == "zh"
+    lang = state.lang
     params = state.analysis_params()
     view = methods.view(params.method)
     result = atlas.analysis(params, state.period)  # errors name the problem (400)
@@ -487,14 +480,10 @@ def _analysis_sheet(
         heading = cats.title
     mode_name = methods.mode_name(params.method, lang)
     text = sheet_text(atlas, state, today=today)
-    title = f"{mode_name}：{text.title}" if zh else f"{mode_name}: {text.title}"
-    subtitle = view.subtitle(params, state.period, lang) + (
-        "；在全国所有县中计算。" if zh else "; computed over all counties of China."
-    )
+    title = t("briefing.mode_title", lang).format(mode=mode_name, title=text.title)
+    subtitle = view.subtitle(params, state.period, lang) + t("briefing.computed_nation", lang)
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{heading}</b><br>{state.period}<br>" + (
-        "括号内为县级单位数" if zh else "(n) = county units"
-    )
+    legend = f"<b>{heading}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
     return _map_spec(
         atlas, geo, state.region, classes, colours, ticks, legend, page_text, lang, page
     )
@@ -511,7 +500,6 @@ def _count(atlas, value: float, lang: str) -> str:
 
 def key_figures(atlas, state: ViewState) -> list[tuple[str, str]]:
     """(label, value) pairs: totals and coverage ratios of the region."""
-    zh = state.lang == "zh"
     lang = state.lang
     table = atlas.county_table(state.period)
     info = atlas.region_info(state.region)
@@ -530,20 +518,14 @@ def key_figures(atlas, state: ViewState) -> list[tuple[str, str]]:
         return fmt_number(x / lb * 1000 if lb and lb == lb else float("nan"), lang, 2)
 
     return [
-        (
-            "儿童（不满16周岁）" if zh else "Children under 16",
-            _count(atlas, total("children"), lang),
-        ),
-        ("农村留守儿童" if zh else "Left-behind children", _count(atlas, lb, lang)),
-        ("流动儿童" if zh else "Migrant children", _count(atlas, total("migrant"), lang)),
-        ("儿童之家与活动中心" if zh else "Children's homes and centres", fmt_number(fac, lang)),
-        ("儿童主任" if zh else "Child directors", fmt_number(directors, lang)),
-        ("每千名留守儿童设施数" if zh else "Facilities per 1,000 left-behind", per(fac)),
-        ("每千名留守儿童儿童主任" if zh else "Directors per 1,000 left-behind", per(directors)),
-        (
-            "有数据的县级单位" if zh else "County units with data",
-            f"{with_data:,} / {len(table):,}",
-        ),
+        (t("briefing.fig.children", lang), _count(atlas, total("children"), lang)),
+        (t("briefing.fig.left_behind", lang), _count(atlas, lb, lang)),
+        (t("briefing.fig.migrant", lang), _count(atlas, total("migrant"), lang)),
+        (t("briefing.fig.facilities", lang), fmt_number(fac, lang)),
+        (t("briefing.fig.directors", lang), fmt_number(directors, lang)),
+        (t("briefing.fig.facilities_per_1000", lang), per(fac)),
+        (t("briefing.fig.directors_per_1000", lang), per(directors)),
+        (t("counties_with_data", lang), f"{with_data:,} / {len(table):,}"),
     ]
 
 
@@ -570,14 +552,10 @@ def priority_rows(atlas, state: ViewState, top: int = 20) -> pd.DataFrame:
 
 def figures_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]) -> go.Figure:
     """Key figures of the region and its top 20 priority counties."""
-    zh = state.lang == "zh"
     lang = state.lang
-    title = (
-        f"{text.region_name}关键数字与优先关注县（{text.period_label}）"
-        if zh
-        else f"Key figures and priority counties, {text.region_name}, {text.period_label}"
-    )
-    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": _figures_subtitle(zh)})
+    title = t("briefing.figures_title", lang).format(where=text.region_name, when=text.period_label)
+    subtitle = t("briefing.figures_subtitle", lang)
+    page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
     fig = page_figure(page_text, page)
     figures = key_figures(atlas, state)
     n = len(figures)
@@ -602,14 +580,18 @@ def figures_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]
     rows = priority_rows(atlas, state)
     nation = atlas.region_info(state.region)["level"] == "nation"
     where = "province_zh" if nation else "prefecture_zh"
-    header = (
-        ["排名", "全国排名", "县级单位", "省" if nation else "地市", "留守儿童", "设施",
-         "设施/千名留守儿童", "儿童主任/千名留守儿童", "缺口分"]
-        if zh
-        else ["Rank", "National rank", "County", "Province" if nation else "Prefecture",
-              "Left-behind", "Facilities", "Facilities per 1,000", "Directors per 1,000",
-              "Gap score"]
-    )  # fmt: skip
+    columns = (
+        "rank",
+        "rank_nation",
+        "county",
+        "province" if nation else "prefecture",
+        "need",
+        "facilities",
+        "facilities_per_1000",
+        "directors_per_1000",
+        "gap_score",
+    )
+    header = [t(f"briefing.col.{c}", lang) for c in columns]  # fmt: skip
     cells = [
         rows["rank"].tolist(),
         rows["rank_nation"].tolist(),
@@ -646,8 +628,7 @@ def figures_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]
     )  # fmt: skip
     if not len(rows):
         fig.add_annotation(
-            text="无可排序的县（缺少留守儿童或设施数据）" if zh else "No county can be ranked "
-            "(left-behind or facility counts missing)",
+            text=t("briefing.no_ranking", lang),
             x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
         )  # fmt: skip
     return fig
@@ -669,35 +650,19 @@ def _place_names(atlas, rows: pd.DataFrame, where: str, lang: str) -> list[list[
     return [counties.tolist(), places]
 
 
-def _figures_subtitle(zh: bool) -> str:
-    if zh:
-        return (
-            "优先关注县：留守儿童多、服务设施少。缺口分 = 需求百分位 ×（1 − 覆盖百分位），"
-            "在全国所有县中计算；设施为儿童之家与活动中心。"
-        )
-    return (
-        "Priority counties: many left-behind children, few services. Gap score = need "
-        "percentile x (1 - coverage percentile), over all counties of China; facilities "
-        "are children's homes and activity centres."
-    )
-
-
 def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int, int]) -> dict:
     """Local Moran's I clusters of the indicator (computed over the nation)."""
     from dashboard import methods
 
     lang = state.lang
-    zh = lang == "zh"
     params = state.replace(mode="lisa").analysis_params()
     ind = indicators.get(state.indicator)
-    name = ind.name_zh if zh else ind.name_en
+    name = indicator_name(ind, lang)
     try:
         result = atlas.analysis(params, state.period)
         cats = methods.categories(params, result, lang)
     except (ValueError, KeyError) as exc:  # e.g. a change indicator without a prior period
-        return _message_page(
-            text, page, ("无法计算聚类：" if zh else "Clusters cannot be computed: ") + str(exc)
-        )
+        return _message_page(text, page, t("briefing.cluster_error", lang).format(msg=exc))
     info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
     labels = list(cats.labels)
@@ -706,22 +671,16 @@ def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int,
     ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
         f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
     ]
-    title = (
-        f"{text.region_name}{name}的空间聚类（{text.period_label}）"
-        if zh
-        else f"Clusters of {name.lower()}, {text.region_name}, {text.period_label}"
+    title = t("briefing.cluster_title", lang).format(
+        where=text.region_name,
+        name=name if lang == "zh" else name.lower(),  # mid-sentence in English
+        when=text.period_label,
     )
-    subtitle = (
-        f"局部莫兰指数（LISA）：{params.permutations} 次置换检验，α={params.alpha:g}，"
-        "后/皇后邻接；在全国所有县中计算。"
-        if zh
-        else f"Local Moran's I (LISA): {params.permutations} permutations, "
-        f"alpha={params.alpha:g}, queen contiguity; computed over all counties of China."
+    subtitle = t("briefing.cluster_subtitle", lang).format(
+        permutations=params.permutations, alpha=f"{params.alpha:g}"
     )
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{cats.title}</b><br>{state.period}<br>" + (
-        "括号内为县级单位数" if zh else "(n) = county units"
-    )
+    legend = f"<b>{cats.title}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
     return _map_spec(
         atlas, geo, state.region, classes, cats.colours, ticks, legend, page_text, lang,
         page,
@@ -737,90 +696,40 @@ def _message_page(text: SheetText, page: tuple[int, int], message: str) -> go.Fi
     return fig
 
 
-SCHEME_NOTES = {
-    "quantiles": ("分位数：各级县数大致相同。", "Quantiles: about as many counties in each class."),
-    "fisher_jenks": (
-        "自然断点（Fisher-Jenks）：使各级内部差异最小。",
-        "Natural breaks (Fisher-Jenks): the least variation within classes.",
-    ),
-    "equal_interval": ("等间距：各级数值跨度相同。", "Equal interval: classes of equal width."),
-    "std_mean": (
-        "标准差：以均值为中心，按标准差分级。",
-        "Standard deviation: classes of one standard deviation around the mean.",
-    ),
-    "user": (
-        "自定义分级：使用者设定的分级上限。",
-        "Your own breaks: upper bounds set by the user.",
-    ),
-}
+#: Classification schemes with a method note (``briefing.scheme.*`` in the catalogue).
+SCHEME_NOTES = ("quantiles", "fisher_jenks", "equal_interval", "std_mean", "user")
 
 
 def method_paragraphs(atlas, state: ViewState, text: SheetText) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs of the method note, from docs/methods.md, in short."""
     from dashboard.methods import note
 
-    zh = state.lang == "zh"
-    i = 0 if zh else 1
+    lang = state.lang
     ind = indicators.get(state.indicator)
-    scheme = SCHEME_NOTES.get(state.scheme or "quantiles", SCHEME_NOTES["quantiles"])[i]
-    pooled = (
-        ("分级断点由所有时期共同计算，不同时期的地图可以直接比较。" if zh else
-         " Breaks are computed from all periods together, so maps of two periods compare.")
-        if state.pooled else ""
-    )  # fmt: skip
-    region_breaks = (
-        "分级断点只用本区域的县计算。"
-        if zh
-        else " Breaks are computed from the region's counties only."
+    chosen = state.scheme if state.scheme in SCHEME_NOTES else "quantiles"
+    scheme = t(f"briefing.scheme.{chosen}", lang)
+    pooled = t("briefing.pooled", lang) if state.pooled else ""
+    region_breaks = t("briefing.region_breaks", lang)
+    data = t("briefing.synthetic_data", lang) if text.synthetic else text.source
+    projection = t("briefing.projection", lang).format(
+        credit=text.credit, review="" if text.review else t("briefing.no_review", lang)
     )
-    data = (
-        "本简报使用合成示例数据：随机生成，按公开的全国和省级数字校准，不是统计数字，不得引用。"
-        if zh and text.synthetic
-        else "This briefing shows SYNTHETIC DEMO DATA: randomly generated and calibrated to "
-        "published national and provincial figures. These are not statistics and must not "
-        "be quoted."
-        if text.synthetic
-        else text.source
+    indicator = t("briefing.indicator_para", lang).format(
+        name=indicator_name(ind, lang), definition=indicator_definition(ind, lang)
     )
-    projection = (
-        "地图采用适合中国的阿尔伯斯等积圆锥投影（标准纬线北纬 25° 和 47°，中央经线东经 105°；"
-        "省级和地市级地图以本区域中部经线为中央经线），全国图附南海诸岛插图和海上界线。"
-        + text.credit
-        + "。"
-        + ("" if text.review else "本图未取得审图号，不得用于正式出版。")
-        if zh
-        else "Maps use an Albers equal-area conic projection suited to China (standard "
-        "parallels 25°N and 47°N, central meridian 105°E; region maps are centred on the "
-        "region), and the national map has the South China Sea islands inset with the "
-        "maritime boundary line. "
-        + text.credit
-        + "."
-        + ("" if text.review else " The map has no map review number (审图号) and is not "
-           "for official publication.")
-    )  # fmt: skip
     return [
-        ("数据" if zh else "Data", data),
-        (
-            "指标" if zh else "Indicator",
-            (ind.name_zh + "：" + ind.definition_zh)
-            if zh
-            else f"{ind.name_en}: {ind.definition_en}.",
-        ),
-        ("分级" if zh else "Classes", scheme + region_breaks + pooled),
-        ("空间聚类" if zh else "Clusters", note("lisa", state.lang)),
-        ("优先关注县" if zh else "Priority counties", note("coverage", state.lang)),
-        ("地图" if zh else "Maps", projection),
+        (t("briefing.h.data", lang), data),
+        (t("briefing.h.indicator", lang), indicator),
+        (t("briefing.h.classes", lang), scheme + region_breaks + pooled),
+        (t("briefing.h.clusters", lang), note("lisa", lang)),
+        (t("briefing.h.priority", lang), note("coverage", lang)),
+        (t("briefing.h.maps", lang), projection),
     ]
 
 
 def method_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int]) -> go.Figure:
-    zh = state.lang == "zh"
-    title = "方法说明" if zh else "Method note"
-    subtitle = (
-        "详见项目文档 docs/methods.md 与 docs/demo-data.md。"
-        if zh
-        else "Details: docs/methods.md and docs/demo-data.md of the project."
-    )
+    title = t("briefing.method_title", state.lang)
+    subtitle = t("briefing.method_subtitle", state.lang)
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
     fig = page_figure(page_text, page)
     y = 0.86
