@@ -414,8 +414,9 @@ class Atlas:
 
         return load_registry()
 
-    def is_synthetic(self, period: str | None = None) -> bool:
-        return bool(self.store.is_synthetic(self.resolve_period(period)))
+    def is_synthetic(self, period: str | None = None, kind: str = "children") -> bool:
+        """Whether the active `kind` data of the period are the synthetic demo."""
+        return bool(self.store.is_synthetic(self.resolve_period(period), kind))
 
     # --- map ------------------------------------------------------------------------
     # --- counties -------------------------------------------------------------------

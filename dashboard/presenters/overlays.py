@@ -6,6 +6,8 @@ positions (``figures.TRACE``), so switching a layer on or off sends only that la
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pandas as pd
 
@@ -128,7 +130,9 @@ def facility_layer(atlas, period: str | None, region: str | None, lang: str) -> 
     def compute() -> dict:
         pts = atlas.facility_points(per)
         info = atlas.region_info(region)
-        synthetic = atlas.is_synthetic(per)
+        # The label follows the data it labels: the facilities' own dataset, which can
+        # be real while the children's counts are still the demo (or the reverse).
+        synthetic = atlas.is_synthetic(per, kind="facilities")
         note = f"<br><i>{t('synthetic_short', lang)}</i>" if synthetic else ""
         if info["level"] == "nation":
             # The far-south islands are drawn in the inset only (see figures).
@@ -141,7 +145,8 @@ def facility_layer(atlas, period: str | None, region: str | None, lang: str) -> 
             sub = pts[(pts["kind"] == kind) & pts["code"].isin(info["codes"])]
             label = t(f"facility.{kind}", lang)
             text = [
-                f"<b>{n}</b><br>{label} · {names.get(c, c)}{note}"
+                # uploaded text: escaped, since plotly renders hover text as HTML
+                f"<b>{escape(str(n))}</b><br>{label} · {names.get(c, c)}{note}"
                 for n, c in zip(sub["name"], sub["code"], strict=True)
             ]
             out[kind] = {
@@ -231,7 +236,7 @@ def overlay_patch(
     elif "programme" in on and programme_id is not None:
         p = atlas.programme(programme_id)
         if p is not None:
-            codes, name = p["codes"], p["name"]
+            codes, name = p["codes"], escape(str(p["name"]))  # an editor's text
     lon, lat = outline(atlas, codes) if codes else ([], [])
     prog["lon"], prog["lat"] = lon, lat
     prog["name"] = name

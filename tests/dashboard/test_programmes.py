@@ -85,3 +85,39 @@ def test_preview_and_comparison(dash_app, client):
     text = json.dumps(json.loads(r.data)["response"], ensure_ascii=False)
     assert "40 counties in 12 provinces" in text and "since 2025-H2" in text
     assert "Synthetic demo data" in text
+
+
+def test_uploaded_names_are_text_in_hovers_and_the_label_follows_the_facilities(rw_app):
+    """Facility names from an upload were rendered as HTML by plotly (a link, a 300 px
+    <b>); and the hover's synthetic label followed the children's data, not the
+    facilities shown."""
+    import io
+
+    from dashboard.presenters import overlays
+
+    evil = '<a href="http://evil.example/x">click</a><b style="font-size:300px">BIG</b>'
+    body = f"名称,类型,经度,纬度\n{evil},儿童之家,104.07,30.67\n正常之家,儿童之家,104.10,30.70\n"
+    editor, token = signed_in(rw_app)
+    r = editor.post(
+        "/api/v1/uploads",
+        data={"file": (io.BytesIO(body.encode()), "f.csv"), "kind": "facilities",
+              "period": "2026-H1"},
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
+    atlas = rw_app.atlas
+    assert atlas.is_synthetic("2026-H1") and not atlas.is_synthetic("2026-H1", "facilities")
+    layer = overlays.facility_layer(atlas, "2026-H1", "510000", "en")
+    texts = layer["children_home"]["text"]
+    joined = " ".join(texts)
+    assert "<a " not in joined and "<b style" not in joined and "&lt;a href=" in joined
+    assert "synthetic" not in joined.lower()  # real facilities: no demo label
+    pid = atlas.save_programme("<i>项目</i><img src=x>", ["510104"], user="zhang")
+    from dashboard.presenters import map as map_views
+    from dashboard.view import ViewState
+
+    view = ViewState(period="2026-H1", layers=("programme",), programme=pid)
+    fig = map_views.view_figure(atlas, view)
+    names = [tr.get("name", "") or "" for tr in fig["data"]]
+    assert any("&lt;i&gt;项目" in n for n in names) and not any("<img" in n for n in names)
