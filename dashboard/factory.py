@@ -184,7 +184,12 @@ def _guard_dash_endpoints(app) -> None:
     error Dash raises while reading the request (not one a callback raises: those are
     ``on_error``'s) is a 400.
     """
-    from dash.exceptions import CallbackException, DependencyException, InvalidCallbackReturnValue
+    from dash.exceptions import (
+        CallbackException,
+        DependencyException,
+        InvalidCallbackReturnValue,
+        PreventUpdate,
+    )
     from flask import jsonify, request
 
     server = app.server
@@ -212,8 +217,8 @@ def _guard_dash_endpoints(app) -> None:
             return bad("inputs and state hold objects")
         try:
             return dispatch(*args, **kwargs)
-        except InvalidCallbackReturnValue:
-            raise  # our bug, not the request's: a 500 that is logged
+        except (InvalidCallbackReturnValue, PreventUpdate):
+            raise  # a wrong return value is our bug (a logged 500); no update is a 204
         except (CallbackException, KeyError, IndexError, TypeError, ValueError,
                 AttributeError) as exc:  # fmt: skip
             logging.getLogger("atlas").warning("malformed callback request refused: %r", exc)
