@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import other_lang, t
+from dashboard.i18n import STRINGS, other_lang, t
 from dashboard.uploads import DATUMS
 
 #: Largest file the page accepts (the browser sends it base64-encoded, 4/3 larger,
@@ -322,42 +322,10 @@ def datasets_table(rows: list[dict], lang: str, editable: bool) -> html.Table:
     )
 
 
-#: What each validation rule means, in Chinese; the English detail (with the value and
-#: the row's specifics) follows it, so nothing is lost in translation.
-RULES_ZH = {
-    "bad_datum": "坐标系不明",
-    "bad_id": "设施编号无效",
-    "bad_period": "时期无效",
-    "bad_type": "设施类型无法识别",
-    "blank_row": "空行",
-    "code_split": "一个旧代码对应多个县",
-    "count_columns_ignored": "忽略的人数列",
-    "duplicate": "重复的县",
-    "formula_uncached": "公式没有计算结果",
-    "header_row": "重复的表头行",
-    "missing_field": "缺少必需列",
-    "missing_value": "缺少数值",
-    "name_ambiguous": "县名有重名",
-    "name_code_mismatch": "县名与代码不符",
-    "name_not_found": "找不到县名",
-    "nearest_county": "按最近的县归属",
-    "negative": "人数为负",
-    "no_name": "缺少设施名称",
-    "no_polygon": "地图上没有此县边界",
-    "no_rows": "文件没有数据行",
-    "non_numeric": "人数不是数字",
-    "not_whole": "人数不是整数",
-    "note_row": "注释行",
-    "other_period": "其他时期的行",
-    "outside_china": "坐标在中国以外",
-    "outside_stated_county": "坐标不在所填县内",
-    "risk_gt_base": "分项大于总数",
-    "subtotal_row": "合计/小计行",
-    "swapped_lonlat": "经纬度颠倒",
-    "title_period": "标题中的时期",
-    "too_large": "人数超过 1000 万，不可能",
-    "unknown_code": "代码无法识别",
-}
+#: The validation rules the report names (``rule.<name>`` in the catalogue: the rule's
+#: meaning; in Chinese it leads the English detail, which carries the value and the row's
+#: specifics, so nothing is lost in translation).
+RULES: tuple[str, ...] = tuple(k[len("rule.") :] for k in STRINGS if k.startswith("rule."))
 
 
 def reason_text(problem: dict, lang: str) -> str:
@@ -365,5 +333,6 @@ def reason_text(problem: dict, lang: str) -> str:
     reason = problem.get("reason") or ""
     if lang != "zh":
         return reason
-    label = RULES_ZH.get(problem.get("rule") or "")
+    rule = problem.get("rule") or ""
+    label = t(f"rule.{rule}", "zh") if rule in RULES else ""
     return f"{label}：{reason}" if label else reason

@@ -41,13 +41,13 @@ def test_every_entry_is_in_its_own_language():
 
 def test_every_problem_outcome_and_rule_is_translated():
     """The problems table of an upload: no raw key in the outcome or the rule's label."""
-    from dashboard.components.upload_page import RULES_ZH, report_view
+    from dashboard.components.upload_page import RULES, report_view
     from geodata.ingest import SEVERITIES
 
     problems = [
         {"row": 2, "column": "c", "value": "v", "severity": sev, "rule": rule, "reason": ""}
         for sev in SEVERITIES
-        for rule in RULES_ZH
+        for rule in RULES
     ]
     rep = {"rows_total": 1, "rows_imported": 0, "rows_skipped": 0, "rows_rejected": 1}
     for lang in ("zh", "en"):

@@ -205,7 +205,7 @@ def test_problem_reasons_are_explained_in_chinese():
     import re
     from pathlib import Path
 
-    from dashboard.components.upload_page import RULES_ZH, reason_text
+    from dashboard.components.upload_page import RULES, reason_text
 
     package = Path(__file__).parents[3] / "geodata" / "ingest"
     assert package.is_dir(), package
@@ -216,7 +216,7 @@ def test_problem_reasons_are_explained_in_chinese():
     rules |= {"non_numeric", "not_whole", "negative", "too_large"}  # parse_counts' rules
     rules -= {"rejected", "skipped", "rule"}  # severities and a variable, not rules
     assert len(rules) > 20
-    assert not rules - set(RULES_ZH), rules - set(RULES_ZH)
+    assert not rules - set(RULES), rules - set(RULES)
     p = {"rule": "unknown_code", "reason": "unknown county code '999999'"}
     assert reason_text(p, "zh") == "代码无法识别：unknown county code '999999'"
     assert reason_text(p, "en") == "unknown county code '999999'"
