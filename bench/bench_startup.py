@@ -352,7 +352,7 @@ def callback_body(deps: list, output_key: str, inputs: dict, changed: str) -> by
     outputs = [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in outs]
 
     def vals(items):
-        return [{**i, "value": inputs[f"{i['id']}.{i['property']}"]} for i in items]
+        return [{**i, "value": inputs.get(f"{i['id']}.{i['property']}")} for i in items]
 
     body = {
         "output": dep["output"],
@@ -405,12 +405,11 @@ def measure_requests(base: str, layout: dict, deps: list, floor: bool, n: int) -
         back = callback_body(deps, "out.children", {"in.value": "a"}, "in.value")
     else:
         props = component_values(layout)
-        values = {
-            f"{k}.value": props[k]["value"] for k in ("indicator", "period", "scheme", "lang")
-        }
+        # every input and state of the callback as the first page has it
+        values = {f"{i}.{p}": v for i, ps in props.items() for p, v in ps.items()}
         if values["indicator.value"] != "left_behind":
             raise ValueError(f"default indicator is {values['indicator.value']!r}, not left_behind")
-        key = "map.figure,synthetic-notice.hidden,url.search"
+        key = "map.figure,synthetic-notice.hidden,region-summary.children"
         to = callback_body(deps, key, {**values, "indicator.value": "migrant"}, "indicator.value")
         back = callback_body(deps, key, values, "indicator.value")
     url = base + "/_dash-update-component"
