@@ -211,8 +211,16 @@ def _guard_dash_endpoints(app) -> None:
                 return bad(f"{key} must be a list")
         if not isinstance(body.get("state", []), list):
             return bad("state must be a list")
-        if not isinstance(body.get("outputs"), dict | list):
-            return bad("outputs must be an object or a list")
+        # The outputs must be the callback's own: one object for a single output, a list
+        # of as many as it declares otherwise (a mismatch reached Dash's return-value
+        # check, a 500 that is meant for our bugs).
+        multi = output.startswith("..")  # "..a.prop...b.prop@hash.." in Dash's keys
+        n_out = len(output.strip(".").split("...")) if multi else 1
+        outputs = body.get("outputs")
+        if multi and not (isinstance(outputs, list) and len(outputs) == n_out):
+            return bad(f"outputs must be a list of {n_out}")
+        if not multi and not isinstance(outputs, dict):
+            return bad("outputs must be an object")
         if any(not isinstance(i, dict | list) for i in body["inputs"] + body.get("state", [])):
             return bad("inputs and state hold objects")
         try:
