@@ -78,6 +78,22 @@ def sign_in(client, name: str, password: str, ip: str = "127.0.0.1"):
     )
 
 
+def upload(client, token, body: bytes | str, name: str = "upload.csv", **fields):
+    """POST a file to the upload API as the page's script would (multipart, CSRF header).
+
+    ``fields``: ``kind`` (default ``children``), ``period``, ``dry_run``, ``mapping``...
+    """
+    import io
+
+    if isinstance(body, str):
+        body = body.encode()
+    data = {"file": (io.BytesIO(body), name), "kind": "children", **fields}
+    headers = {"X-CSRF-Token": token} if token else {}
+    return client.post(
+        "/api/v1/uploads", data=data, headers=headers, content_type="multipart/form-data"
+    )
+
+
 def signed_in(app, who=EDITOR, ip: str = "127.0.0.1"):
     """A test client signed in as `who` and its CSRF token."""
     client = app.server.test_client()

@@ -173,10 +173,9 @@ def test_database_down_answers_503_not_a_bare_500(tmp_path, layers):
 def test_disk_full_during_a_commit_says_not_saved(rw_app, monkeypatch):
     """A full disk while the raw file is written: 503 'nothing was saved', no version."""
     import errno
-    import io
 
     from geodata.ingest import commit
-    from tests.dashboard.conftest import signed_in
+    from tests.dashboard.conftest import signed_in, upload
 
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -184,12 +183,6 @@ def test_disk_full_during_a_commit_says_not_saved(rw_app, monkeypatch):
     monkeypatch.setattr(commit, "_write_once", full)
     client, token = signed_in(rw_app)
     before = rw_app.atlas.store.versions("children", "2016-H1")
-    r = client.post(
-        "/api/v1/uploads",
-        data={"file": (io.BytesIO("区划代码,留守儿童\n110101,4\n".encode()), "a.csv"),
-              "kind": "children", "period": "2016-H1"},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = upload(client, token, "区划代码,留守儿童\n110101,4\n", "a.csv", period="2016-H1")
     assert r.status_code == 503 and "nothing was saved" in r.json["error"]
     assert len(rw_app.atlas.store.versions("children", "2016-H1")) == len(before)

@@ -7,14 +7,13 @@ Derandomised under CI=true (tests/conftest.py), so a red build is reproducible.
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.dashboard.conftest import signed_in
+from tests.dashboard.conftest import signed_in, upload
 from tests.dashboard.test_private_callbacks import _body
 
 json_values = st.recursive(
@@ -71,11 +70,6 @@ def test_fuzzed_callback_bodies_never_5xx(rw_app, deps, data):
 )
 def test_fuzzed_uploads_never_5xx(rw_app, kind, period, dry_run, mapping, datum, sheet, payload):
     client, token = signed_in(rw_app)
-    r = client.post(
-        "/api/v1/uploads",
-        data={"file": (io.BytesIO(payload), "f.csv"), "kind": kind, "period": period,
-              "dry_run": dry_run, "mapping": mapping, "datum": datum, "sheet": sheet},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = upload(client, token, payload, "f.csv", kind=kind, period=period, dry_run=dry_run,
+               mapping=mapping, datum=datum, sheet=sheet)  # fmt: skip
     assert r.status_code < 500, r.get_data(as_text=True)[:300]

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.dashboard.conftest import VIEWER, signed_in
+from tests.dashboard.conftest import VIEWER, signed_in, upload
 
 SECRET_FILE = "机密-secret-plan-7f3a.csv"
 CSV = "区划代码,县区,留守儿童\n110101,东城区,40\n110102,西城区,50\n"
@@ -89,13 +89,7 @@ def _body(dep: dict) -> dict:
 @pytest.fixture(scope="module")
 def app_with_secret(rw_app):
     editor, token = signed_in(rw_app)
-    r = editor.post(
-        "/api/v1/uploads",
-        data={"file": (__import__("io").BytesIO(CSV.encode()), SECRET_FILE), "kind": "children",
-              "period": PERIOD},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = upload(editor, token, CSV, SECRET_FILE, period=PERIOD)
     assert r.status_code == 200 and r.json["dataset_version"], r.json
     return rw_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard import ids
-from tests.dashboard.conftest import VIEWER, signed_in
+from tests.dashboard.conftest import VIEWER, signed_in, upload
 from tests.dashboard.test_map_callbacks import call
 
 
@@ -91,20 +91,13 @@ def test_uploaded_names_are_text_in_hovers_and_the_label_follows_the_facilities(
     """Facility names from an upload were rendered as HTML by plotly (a link, a 300 px
     <b>); and the hover's synthetic label followed the children's data, not the
     facilities shown."""
-    import io
 
     from dashboard.presenters import overlays
 
     evil = '<a href="http://evil.example/x">click</a><b style="font-size:300px">BIG</b>'
     body = f"名称,类型,经度,纬度\n{evil},儿童之家,104.07,30.67\n正常之家,儿童之家,104.10,30.70\n"
     editor, token = signed_in(rw_app)
-    r = editor.post(
-        "/api/v1/uploads",
-        data={"file": (io.BytesIO(body.encode()), "f.csv"), "kind": "facilities",
-              "period": "2026-H1"},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = upload(editor, token, body, "f.csv", kind="facilities", period="2026-H1")
     assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
     atlas = rw_app.atlas
     assert atlas.is_synthetic("2026-H1") and not atlas.is_synthetic("2026-H1", "facilities")

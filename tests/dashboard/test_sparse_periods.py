@@ -3,12 +3,11 @@ region pages, the county table, the charts and the exports show no data, never a
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from tests.dashboard.conftest import signed_in
+from tests.dashboard.conftest import signed_in, upload
 
 PERIOD = "2019-H1"
 CSV = "区划代码,县区,留守儿童,儿童总数\n110101,东城区,40,45000\n110102,西城区,50,52000\n"
@@ -17,12 +16,7 @@ CSV = "区划代码,县区,留守儿童,儿童总数\n110101,东城区,40,45000\
 @pytest.fixture(scope="module")
 def sparse_app(rw_app):
     editor, token = signed_in(rw_app)
-    r = editor.post(
-        "/api/v1/uploads",
-        data={"file": (io.BytesIO(CSV.encode()), "two.csv"), "kind": "children", "period": PERIOD},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )
+    r = upload(editor, token, CSV, "two.csv", period=PERIOD)
     assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
     return rw_app
 
@@ -63,13 +57,7 @@ def test_a_sparse_new_period_is_not_the_default_view(sparse_app):
     visitor sees: the default stays the last period with most counties; the new one
     opens when asked for."""
     editor, token = signed_in(sparse_app)
-    r = editor.post(
-        "/api/v1/uploads",
-        data={"file": (io.BytesIO(CSV.encode()), "two.csv"), "kind": "children",
-              "period": "2026-H2"},
-        headers={"X-CSRF-Token": token},
-        content_type="multipart/form-data",
-    )  # fmt: skip
+    r = upload(editor, token, CSV, "two.csv", period="2026-H2")
     assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
     atlas = sparse_app.atlas
     assert atlas.periods()[-1] == "2026-H2" and atlas.default_period() == "2026-H1"

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from tests.dashboard.conftest import VIEWER, signed_in
+from tests.dashboard.conftest import VIEWER, signed_in, upload
 
 MESSY = (
     "2025年上半年留守儿童统计表\n"
@@ -23,11 +23,7 @@ PERIOD = "2019-H1"  # not a demo period: the first upload is version 1
 
 
 def _post(client, token, body: bytes, name="messy.csv", **fields):
-    data = {"file": (io.BytesIO(body), name), "kind": "children", "period": PERIOD, **fields}
-    headers = {"X-CSRF-Token": token} if token else {}
-    return client.post(
-        "/api/v1/uploads", data=data, headers=headers, content_type="multipart/form-data"
-    )
+    return upload(client, token, body, name, **{"period": PERIOD, **fields})
 
 
 def _versions(atlas, period=PERIOD):
