@@ -367,7 +367,8 @@ def run(params, inputs) -> pd.DataFrame:
     """Registry runner: K new sites by maximal covering (``mclp``).
 
     ``coverage_class`` is 0 covered by an existing facility, 1 newly covered, 2 still
-    uncovered, and empty where the county has no count of left-behind children.
+    uncovered; it and ``covered_before``/``covered_after`` are empty where the county
+    has no count of left-behind children (Taiwan, Hong Kong, Macao, unreported).
     """
     table = inputs.table
     res = maximal_covering(
@@ -384,6 +385,9 @@ def run(params, inputs) -> pd.DataFrame:
     cls = np.where(out["covered_before"], 0, np.where(out["covered_after"], 1, 2)).astype(float)
     has_need = pd.to_numeric(table["left_behind"], errors="coerce").reindex(out.index).notna()
     out["coverage_class"] = np.where(has_need.to_numpy(), cls, np.nan)
+    # No count, no answer: a county without data is neither covered nor uncovered.
+    for col in ("covered_before", "covered_after"):
+        out[col] = out[col].astype(object).where(has_need, None)
     out.attrs["summary"] = {
         "k": res.k,
         "radius_km": res.radius_km,

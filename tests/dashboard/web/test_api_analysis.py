@@ -164,3 +164,22 @@ def test_anonymous_analysis_requests_are_rate_limited(app_settings, layers, tmp_
     other = app.server.test_client()
     r = other.get("/api/v1/data.csv?analysis=coverage", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert r.status_code == 200  # another client has its own budget
+
+
+@pytest.mark.parametrize(
+    ("query", "columns"),
+    [
+        ("analysis=2sfca", ("access_per_1000", "facilities_in_reach", "nearest_facility_km")),
+        ("analysis=mclp&k=3", ("covered_before", "covered_after", "coverage_class")),
+    ],
+)
+def test_places_without_counts_have_no_access_or_coverage(client, query, columns):
+    """Taiwan, Hong Kong and Macao have no counts: no access value, no 'not covered'
+    (they read '0.00 access, nearest 231 km' and 'not covered' before)."""
+    rows = _rows(client.get(f"/api/v1/data.csv?{query}"))
+    without = [r for r in rows if r["province_code"] in ("710000", "810000", "820000")]
+    assert len(without) > 10 and all(r["left_behind"] == "" for r in without)
+    for row in without:
+        assert all(row[c] == "" for c in columns), (row["code"], {c: row[c] for c in columns})
+    counted = [r for r in rows if r["left_behind"] not in ("", None)]
+    assert any(r[columns[0]] not in ("",) for r in counted)  # the others do have values
