@@ -1,3 +1,55 @@
+/* Before Dash starts (see dashboard/deferred.py and dashboard/web/static.py):
+   1. dcc.Graph loads plotly.js from window._dashPlotlyJSURL, which dash-renderer sets to
+      plotly's full bundle; the page names the Atlas's own bundle (only the trace types it
+      draws) in <meta name="atlas-plotly">, and that is the URL the graph gets.
+   2. The map's geometry arrives as one quantised topology (<meta name="atlas-geometry">,
+      preloaded), decoded here with topojson-client into the GeoJSON plotly.js would
+      otherwise download: plotly.js looks in window.PlotlyGeoAssets first, and waits while
+      an entry is 'pending'. If the topology cannot be had, the GeoJSON files are
+      fetched instead, so the map still draws. */
+(function () {
+  function meta(name) {
+    var m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.content : null;
+  }
+  var plotly = meta('atlas-plotly');
+  if (plotly) {
+    Object.defineProperty(window, '_dashPlotlyJSURL', {
+      configurable: true,
+      get: function () { return plotly; },
+      set: function () {}
+    });
+  }
+  var spec = meta('atlas-geometry');
+  if (!spec || !window.fetch) { return; }
+  spec = JSON.parse(spec);
+  var assets = window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+  assets.topojson = assets.topojson || {};
+  Object.keys(spec.world || {}).forEach(function (name) {
+    assets.topojson[name] = spec.world[name];
+  });
+  var names = Object.keys(spec.objects);
+  names.forEach(function (name) { assets[spec.objects[name]] = 'pending'; });
+  function json(url) {
+    return fetch(url, {credentials: 'same-origin'}).then(function (r) {
+      if (!r.ok) { throw new Error(url + ': HTTP ' + r.status); }
+      return r.json();
+    });
+  }
+  json(spec.url).then(function (topo) {
+    names.forEach(function (name) {
+      assets[spec.objects[name]] = window.topojson.feature(topo, topo.objects[name]);
+    });
+  }).catch(function (err) {
+    console.error('Children\'s Care Atlas: map topology not loaded (' + err + '); using GeoJSON');
+    names.forEach(function (name) {
+      var url = spec.objects[name];
+      json(url).then(function (geo) { assets[url] = geo; })
+        .catch(function () { delete assets[url]; });
+    });
+  });
+})();
+
 /* First paint (see dashboard/deferred.py): the map draws first; the linked charts and
    the county table fill once its counties are in the page. */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {

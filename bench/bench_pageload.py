@@ -21,6 +21,13 @@ servers are left to go idle.
     python -m bench.bench_pageload --profile           # adds JS CPU profiles per script
     python -m bench.bench_pageload --render out.json   # markdown of a saved --json run
 
+Bytes (issue 17): for each load, what came over the wire (Resource Timing
+``transferSize``, document included) until the map painted and in the whole visit
+(until the network is idle); the warm load is the *second visit*. ``--county N`` adds
+N cold+warm loads of each page over an emulated county-office link (Chrome DevTools
+``Network.emulateNetworkConditions``: 4 Mbit/s down, 1 Mbit/s up, 100 ms round trip),
+where bytes dominate.
+
 ``--diagnose`` adds variants of the app page that change only what the browser sees
 (Playwright routes, no app code changes; see ``WHAT_IF``): no callbacks at load (every
 ``/_dash-update-component`` answered 204), the layout from a copy (no server time),
@@ -68,8 +75,26 @@ CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1366, "height": 768}
 #: Content codings chromium offers to a local http:// origin.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
-#: The issue's goal: painted map within 1.3x of the floor page.
-GOAL_RATIO = 1.3
+#: Issue 17's goals: painted map at most 1.0x the floor page (cold and warm), 0.6x on
+#: the county-office link; at most 1.2 MB before the map paints, 2 MB in the whole first
+#: visit, 50 KB in a second visit.
+GOAL_RATIO = 1.0
+GOALS = {
+    "paint_cold": ("ratio", 1.0),
+    "paint_warm": ("ratio", 1.0),
+    "paint_county_cold": ("ratio", 0.6),
+    "paint_county_warm": ("ratio", 0.6),
+    "bytes_to_paint_cold": ("value", 1.2e6),
+    "bytes_visit_cold": ("value", 2.0e6),
+    "bytes_visit_warm": ("value", 50e3),
+}
+#: The county-office link (Chrome DevTools network emulation; bytes per second).
+COUNTY_LINK = {
+    "offline": False,
+    "latency": 100,
+    "downloadThroughput": 4_000_000 / 8,
+    "uploadThroughput": 1_000_000 / 8,
+}
 #: ``dashboard.factory.warm_imports`` imports the analysis libraries this long after start.
 WARM_IMPORT_DELAY = 20.0
 PATHS = ".geo .choroplethlocation"
@@ -162,7 +187,8 @@ TIMELINE_JS = """() => {
     name: e.name, start: e.startTime, req: e.requestStart, ttfb: e.responseStart,
     end: e.responseEnd, wire: e.transferSize, raw: e.decodedBodySize}));
   return {origin: performance.timeOrigin, nav: {ttfb: nav.responseStart, end: nav.responseEnd,
-          dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd}, res};
+          dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, wire: nav.transferSize,
+          raw: nav.decodedBodySize}, res};
 }"""
 
 
@@ -342,11 +368,22 @@ def timeline(page, tracker: Tracker) -> list[dict]:
     return rows
 
 
-def load(ctx, url: str, cdp_profile: bool = False) -> dict:
+def wire_bytes(rows: list[dict], until: float | None = None) -> int:
+    """Bytes on the wire of a load's timeline (document included), up to ``until`` ms."""
+    return int(
+        sum(r.get("wire") or 0 for r in rows if until is None or (r.get("end") or 0) <= until)
+    )
+
+
+def load(ctx, url: str, cdp_profile: bool = False, network: dict | None = None) -> dict:
     """One navigation in a new tab of `ctx`; returns paint time, timeline (and profile)."""
     page = ctx.new_page()
     tracker = Tracker(page)
     cdp = None
+    if network:
+        link = ctx.new_cdp_session(page)
+        link.send("Network.enable")
+        link.send("Network.emulateNetworkConditions", network)
     if cdp_profile:
         cdp = ctx.new_cdp_session(page)
         cdp.send("Performance.enable")
@@ -365,8 +402,10 @@ def load(ctx, url: str, cdp_profile: bool = False) -> dict:
                 for m in metrics
                 if m["name"].endswith("Duration")
             }
-        tracker.wait_idle(page)
+        tracker.wait_idle(page, quiet=1.5 if network else 0.5, timeout=120 if network else 30)
         out["timeline"] = timeline(page, tracker)
+        out["bytes_to_paint"] = wire_bytes(out["timeline"], out["paint_ms"])
+        out["bytes_visit"] = wire_bytes(out["timeline"])
         out["paths"] = page.evaluate(f"document.querySelectorAll({PATHS!r}).length")
         if cdp_profile:
             out["plotly_calls"] = page.evaluate("window.__plotlyCalls || []")
@@ -495,6 +534,7 @@ def run(args: argparse.Namespace) -> dict:
         "load_before": [round(x, 2) for x in os.getloadavg()],
         "repeat": args.repeat,
         "goal_ratio": GOAL_RATIO,
+        "goals": GOALS,
     }
     try:
         app, app_url, layout, t_start = start_app(data_dir)
@@ -540,7 +580,7 @@ def run(args: argparse.Namespace) -> dict:
             paths = {"floor": floor_probe["paths"]}
             runs: dict[str, dict[str, list]] = {k: {"cold": [], "warm": []} for k in kinds}
 
-            def one(kind: str, profile: bool = False) -> dict[str, dict]:
+            def one(kind: str, profile: bool = False, network: dict | None = None) -> dict:
                 url = (floor_url if kind == "floor" else app_url) + "/"
                 ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
                 ctx.add_init_script(PAINT_PROBE % (paths.get(kind, app_probe["paths"]), PATHS))
@@ -551,7 +591,7 @@ def run(args: argparse.Namespace) -> dict:
                 out = {}
                 try:
                     for cache in ("cold",) if profile else ("cold", "warm"):
-                        out[cache] = load(ctx, url, profile)
+                        out[cache] = load(ctx, url, profile, network)
                         for child in (app, floor):
                             settle(child, time.monotonic() + 30, time.perf_counter() + 0.1, 0.3)
                 finally:
@@ -567,6 +607,26 @@ def run(args: argparse.Namespace) -> dict:
                 a, f = runs["app"], runs["floor"]
                 print(
                     "  run {}: app {:.0f} ms (warm {:.0f}), floor {:.0f} ms (warm {:.0f})".format(
+                        i + 1,
+                        a["cold"][-1]["paint_ms"],
+                        a["warm"][-1]["paint_ms"],
+                        f["cold"][-1]["paint_ms"],
+                        f["warm"][-1]["paint_ms"],
+                    ),
+                    file=sys.stderr,
+                )
+            county: dict[str, dict[str, list]] = {
+                k: {"cold": [], "warm": []} for k in ("app", "floor")
+            }
+            if args.county:
+                print(f"county-office link x{args.county} ...", file=sys.stderr)
+            for i in range(args.county):
+                for kind in ("app", "floor") if i % 2 == 0 else ("floor", "app"):
+                    for cache, r in one(kind, network=COUNTY_LINK).items():
+                        county[kind][cache].append(r)
+                a, f = county["app"], county["floor"]
+                print(
+                    "  county run {}: app {:.0f} ms (warm {:.0f}), floor {:.0f} ms (warm {:.0f})".format(
                         i + 1,
                         a["cold"][-1]["paint_ms"],
                         a["warm"][-1]["paint_ms"],
@@ -599,6 +659,20 @@ def run(args: argparse.Namespace) -> dict:
         for cache in ("cold", "warm"):
             name = f"{kind}_{cache}".replace("app_", "", 1) if kind != "app" else cache
             bench[f"paint_{name}"] = paired(paints(kind, cache), paints("floor", cache), "s")
+    for cache in ("cold", "warm"):
+        for what in ("bytes_to_paint", "bytes_visit"):
+            bench[f"{what}_{cache}"] = paired(
+                [r[what] for r in runs["app"][cache]], [r[what] for r in runs["floor"][cache]], "B"
+            )
+    if args.county:
+        for cache in ("cold", "warm"):
+            bench[f"paint_county_{cache}"] = paired(
+                [r["paint_ms"] / 1000 for r in county["app"][cache]],
+                [r["paint_ms"] / 1000 for r in county["floor"][cache]],
+                "s",
+            )
+        results["county_link"] = COUNTY_LINK
+        results["county_runs"] = args.county
     results["benchmarks"] = bench
     results["what_if"] = {k: WHAT_IF[k] for k in kinds if k in WHAT_IF}
     results["timelines"] = {
@@ -670,6 +744,14 @@ def ms(v: float | None) -> str:
     return "–" if v is None else f"{v * 1000:.0f} ms"
 
 
+def amount(v: float | None, unit: str) -> str:
+    if v is None:
+        return "–"
+    if unit == "B":
+        return f"{v / 1e6:.2f} MB" if v >= 1e5 else f"{v / 1e3:.1f} KB"
+    return ms(v)
+
+
 def kb(v: float | None) -> str:
     return "" if not v else f"{v / 1024:.0f}"
 
@@ -680,15 +762,24 @@ def markdown(results: dict) -> str:
         "| Benchmark | App median (min–max) | Floor median (min–max) | Ratio (median) | Goal | Met |",
         "|---|---|---|---|---|---|",
     ]
+    goals = results.get("goals") or {
+        k: ("ratio", results["goal_ratio"]) for k in ("paint_cold", "paint_warm")
+    }
     for name, b in results["benchmarks"].items():
         s, f, r = b["subject"], b["floor"], b["ratio"]
-        main = name in ("paint_cold", "paint_warm")
-        goal = f"≤ {results['goal_ratio']:g}×" if main else "(what-if)"
-        met = ("yes" if r["median"] <= results["goal_ratio"] else "no") if main else ""
+        unit = b.get("unit", "s")
+        kind, target = goals.get(name, (None, None))
+        if kind == "ratio":
+            goal, met = f"≤ {target:g}×", "yes" if r["median"] <= target else "no"
+        elif kind == "value":
+            goal, met = f"≤ {amount(target, unit)}", "yes" if s["median"] <= target else "no"
+        else:
+            goal, met = ("(what-if)" if name.startswith("paint_") else ""), ""
+        ratio = f"{r['median']:.2f}×" if r.get("median") is not None else "–"
         lines.append(
-            f"| `{name}` | {ms(s['median'])} ({ms(s['min'])}–{ms(s['max'])}) | "
-            f"{ms(f['median'])} ({ms(f['min'])}–{ms(f['max'])}) | {r['median']:.2f}× | "
-            f"{goal} | {met} |"
+            f"| `{name}` | {amount(s['median'], unit)} ({amount(s['min'], unit)}–"
+            f"{amount(s['max'], unit)}) | {amount(f['median'], unit)} ({amount(f['min'], unit)}–"
+            f"{amount(f['max'], unit)}) | {ratio} | {goal} | {met} |"
         )
     m, p = results["machine"], results["page"]
     what_if = results.get("what_if") or {}
@@ -756,6 +847,13 @@ def main(argv: list[str] | None = None) -> int:
         help=f"add what-if app variants (default all: {', '.join(WHAT_IF)})",
     )
     p.add_argument("--profile", action="store_true", help="add JS CPU profiles (3 loads each)")
+    p.add_argument(
+        "--county",
+        type=int,
+        default=3,
+        metavar="N",
+        help="cold+warm loads of each page over the emulated county-office link (default 3)",
+    )
     p.add_argument("--json", metavar="OUT", help="write the results as JSON")
     p.add_argument("--markdown", action="store_true", help="print markdown tables")
     p.add_argument("--render", metavar="IN", help="print the markdown of a saved --json file")
@@ -774,6 +872,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.repeat = 3
+        args.county = min(args.county, 2)
     unknown = {k for k in args.diagnose.split(",") if k} - set(WHAT_IF)
     if unknown:
         p.error(f"unknown what-if variant(s): {', '.join(sorted(unknown))}")

@@ -15,25 +15,31 @@ bundle and sets :data:`dashboard.ids.BUNDLES`: the grid mounts. Nothing else on 
 uses the grid, so its script is simply left out of the page and named in a ``<meta>``
 tag for the loader instead.
 
-The other way round, ``plotly.min.js`` (4.7 MB) is only asked for by ``dcc.Graph`` once
-the layout has rendered, about a second after navigation; the page tells the browser to
-fetch it at once (``<link rel="preload">``), so it is there when the graph asks.
+The other way round, plotly.js is only asked for by ``dcc.Graph`` once the layout has
+rendered, about a second after navigation; the page tells the browser to fetch it at
+once (``<link rel="preload">``), so it is there when the graph asks. It is the Atlas's
+own bundle (only the trace types it draws: 1.7 MB instead of 4.8 MB; see
+:mod:`dashboard.web.static`), named in a ``<meta>`` tag that ``assets/atlas.js`` hands
+to ``dcc.Graph``. The map's geometry is preloaded the same way, as one topology that
+``assets/atlas.js`` decodes into the GeoJSON plotly.js would otherwise download.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Callable
 
 #: Component packages whose bundles load after the first paint.
 DEFERRED_PACKAGES: tuple[str, ...] = ("dash_ag_grid",)
 
-#: Scripts the page fetches at once, though they run only when a component asks for them
-#: (relative to the app's path prefix).
-PRELOAD: tuple[str, ...] = ("_dash-component-suites/plotly/package_data/plotly.min.js",)
-
 #: The ``<meta>`` tag naming the deferred bundles (read by ``assets/atlas.js``).
 META_NAME = "atlas-deferred-scripts"
+#: The ``<meta>`` tag naming the plotly.js bundle that ``dcc.Graph`` loads.
+PLOTLY_META = "atlas-plotly"
+#: The ``<meta>`` tag describing the map's topology (URL, objects -> GeoJSON URLs).
+GEOMETRY_META = "atlas-geometry"
 
 _SCRIPT = re.compile(r'<script src="([^"]+)"></script>\s*')
 
@@ -76,21 +82,49 @@ def split_scripts(scripts: str, packages: tuple[str, ...] = DEFERRED_PACKAGES):
     return _SCRIPT.sub(keep, scripts).strip(), later
 
 
-def defer_bundles(app) -> None:
-    """Make ``app``'s index page leave the deferred bundles to ``assets/atlas.js`` and
-    preload :data:`PRELOAD`."""
+def head_tags(prefix: str, deferred: list[str], geometry: dict | None) -> str:
+    """The ``<head>`` additions: preloads, and the meta tags ``assets/atlas.js`` reads.
+
+    Examples
+    --------
+    >>> tags = head_tags("/", [], {"url": "/geo/k/t.json", "objects": {}, "world": {}})
+    >>> 'rel="preload" as="fetch"' in tags and "topojson-client" in tags
+    True
+    """
+    from dashboard.web.static import PLOTLY_BUNDLE, TOPOJSON_CLIENT, vendor_url
+
+    plotly = vendor_url(PLOTLY_BUNDLE, prefix)
+    head = (
+        f'<link rel="preload" as="script" fetchpriority="low" href="{html.escape(plotly)}">'
+        f'<meta name="{PLOTLY_META}" content="{html.escape(plotly)}">'
+        f'<meta name="{META_NAME}" content="{html.escape(" ".join(deferred))}">'
+    )
+    if geometry:
+        head += (
+            f'<link rel="preload" as="fetch" fetchpriority="low" crossorigin="anonymous" '
+            f'href="{html.escape(geometry["url"])}">'
+            f'<meta name="{GEOMETRY_META}" content="{html.escape(json.dumps(geometry, separators=(",", ":")))}">'
+            f'<script src="{html.escape(vendor_url(TOPOJSON_CLIENT, prefix))}"></script>'
+        )
+    return head
+
+
+def defer_bundles(app, geometry: Callable[[], dict | None] = lambda: None) -> None:
+    """Make ``app``'s index page leave the deferred bundles to ``assets/atlas.js``,
+    preload the plotly.js bundle and the map's topology (``geometry()``, when it has
+    one), and name its assets by the digest of their bytes (cached for good)."""
+    from dashboard.web.static import hash_assets
+
     original = app.interpolate_index
 
     def interpolate_index(**kwargs):
         kept, later = split_scripts(kwargs.get("scripts", ""))
-        kwargs["scripts"] = kept
+        assets = app.config.assets_folder
+        kwargs["scripts"] = hash_assets(kept, assets)
+        for part in ("css", "favicon"):
+            kwargs[part] = hash_assets(kwargs.get(part, ""), assets)
         prefix = app.config.requests_pathname_prefix
-        head = "".join(
-            f'<link rel="preload" as="script" fetchpriority="low" href="{html.escape(prefix + path)}">'
-            for path in PRELOAD
-        )
-        head += f'<meta name="{META_NAME}" content="{html.escape(" ".join(later))}">'
-        kwargs["metas"] = kwargs.get("metas", "") + head
+        kwargs["metas"] = kwargs.get("metas", "") + head_tags(prefix, later, geometry())
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index

@@ -254,17 +254,22 @@ class StaticCompressionCache:
 
     Dash's bundles (plotly.min.js is 4.6 MB) were compressed again on every request,
     about 200 ms each; static files never change within a process, so each is compressed
-    once per encoding. Everything else (callbacks, layouts, API) is never cached here:
-    its key is ``None`` and ``get`` always misses.
+    once per encoding. Better still, a Brotli (quality 11) or gzip (9) copy written once
+    for every worker (:class:`dashboard.web.static.Precompressed`, by ``app.py prepare``
+    or in the background after a first request) is served when there is one: smaller
+    than Flask-Compress's quick level. Everything else (callbacks, layouts, API) is never
+    cached here: its key is ``None`` and ``get`` always misses.
     """
 
-    PREFIXES = ("/_dash-component-suites/", "/assets/")
+    PREFIXES = ("/_dash-component-suites/", "/assets/", "/static/")
 
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, max_bytes: int = 64 * 2**20, store=None, source=None) -> None:
         self._data: dict[str, bytes] = {}
         self._size = 0
         self._max = max_bytes
         self._lock = threading.Lock()
+        self._store = store  # Precompressed copies on disk
+        self._source = source  # URL path -> the file behind it (or None)
 
     @classmethod
     def key(cls, request) -> str | None:
@@ -275,6 +280,15 @@ class StaticCompressionCache:
     def get(self, key: str):
         if key.endswith(";None"):
             return None
+        if self._store is not None and self._source is not None:
+            encoding, _, full_path = key.partition(";")
+            if encoding in ("br", "gzip"):
+                source = self._source(full_path.split("?", 1)[0])
+                if source is not None:
+                    best = self._store.get(source, encoding)
+                    if best is not None:
+                        return best
+                    self._store.build_later(source)
         return self._data.get(key)
 
     def set(self, key: str, value: bytes) -> None:
@@ -286,8 +300,22 @@ class StaticCompressionCache:
                 self._size += len(value)
 
 
-def compress_static_once(server) -> None:
-    """Configure Flask-Compress (before ``Compress(server)``) to reuse static bytes."""
-    cache = StaticCompressionCache()
+def compress_static_once(server, store=None, assets_folder: str | None = None) -> None:
+    """Configure Flask-Compress (before ``Compress(server)``) to reuse static bytes.
+
+    Brotli is preferred to zstd and gzip when the browser takes several: the static
+    copies are Brotli at its best level, and Brotli's quick level (4) costs callbacks
+    about what zstd's does.
+    """
+    source = None
+    if store is not None:
+        from dashboard.web.static import source_of
+
+        def source(path: str):
+            return source_of(path, assets_folder)
+
+    cache = StaticCompressionCache(store=store, source=source)
     server.config["COMPRESS_CACHE_BACKEND"] = lambda: cache
     server.config["COMPRESS_CACHE_KEY"] = StaticCompressionCache.key
+    server.config["COMPRESS_ALGORITHM"] = ["br", "zstd", "gzip", "deflate"]
+    server.config["COMPRESS_ALGORITHM_STREAMING"] = ["br", "zstd", "deflate"]  # send_file

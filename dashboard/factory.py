@@ -93,11 +93,22 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         on_error=_callback_error,
     )
     from dashboard.deferred import defer_bundles
+    from dashboard.presenters.map import topology_spec
+    from dashboard.web import static
 
-    defer_bundles(app)  # the table's grid bundle loads after the map has painted
     server = app.server
+
+    def geometry():
+        with contextlib.suppress(Exception):  # no layers yet: the page loads the GeoJSON
+            return topology_spec(server.extensions.get("atlas"))
+        return None
+
+    # The table's grid bundle loads after the map has painted; plotly.js and the
+    # geometry are preloaded; assets get content-hashed URLs.
+    defer_bundles(app, geometry)
     server.config["SECRET_KEY"] = _secret_key(settings)
     server.config["MAX_CONTENT_LENGTH"] = 60 * 1024 * 1024
+    server.config["ATLAS_ASSETS_FOLDER"] = app.config.assets_folder
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
         "text/css",
@@ -107,8 +118,13 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         "text/javascript",
     ]
     server.config["COMPRESS_MIN_SIZE"] = 500
-    deploy.compress_static_once(server)
+    store = static.Precompressed(settings.cache_dir / "static")
+    server.extensions["atlas_precompressed"] = store
+    deploy.compress_static_once(server, store, app.config.assets_folder)
     Compress(server)  # Dash(compress=True) does the same; configured here explicitly
+    # Registered after Compress, so run before it: long caching of content-named static
+    # files, ETags on the layout and dependencies (a second visit gets 304s).
+    server.after_request(static.after_request)
     server.config["ATLAS_BACKENDS"] = {"cache": backends.cache, "jobs": backends.jobs}
     cache_config = {**backends.cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout}
     cache = Cache(server, config=cache_config)
@@ -164,10 +180,11 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
 def _register_blueprints(server) -> None:
     """Every Flask blueprint of the Atlas, registered here and nowhere else."""
     from dashboard.accounts import session as accounts
-    from dashboard.web import api
+    from dashboard.web import api, static
     from dashboard.web import exports as export_api
     from dashboard.web import uploads as uploads_api
 
+    server.register_blueprint(static.bp)  # /static/<digest>/<file>: vendored scripts
     server.register_blueprint(api.bp)  # /healthz, /api/v1/meta, data and layers
     server.register_blueprint(export_api.bp)  # /export/... files
     server.register_blueprint(accounts.bp)  # /login, /logout, /api/v1/session

@@ -6,6 +6,10 @@ returns figure parts; nothing here reads a request or changes the data.
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
+
 from dashboard.i18n import t
 from dashboard.presenters.overlays import overlay_patch
 from geodata import boundaries, indicators, privacy
@@ -20,6 +24,31 @@ _STATIC: dict[str, dict] = {}
 def geo_url(atlas, name: str) -> str:
     """URL of a static gzipped GeoJSON; the cache key makes it immutable."""
     return f"/geo/{atlas.layers.meta['key']}/{name}.geojson"
+
+
+def topology_spec(atlas) -> dict | None:
+    """What the page needs to draw the map from one topology download (``assets/atlas.js``):
+    its URL, which of its objects stands for which GeoJSON URL of the figure, and
+    plotly's world topojson stubs (so plotly.js need not ask for them either).
+    ``None`` while the layers have no topology (the page then loads the GeoJSON)."""
+    from geodata.boundaries.layers import TOPOLOGY_FILE
+
+    if atlas is None or atlas.layers.path is None:
+        return None
+    if not (atlas.layers.path / TOPOLOGY_FILE).is_file():
+        return None
+    key = atlas.layers.meta["key"]
+    return {
+        "url": f"/geo/{key}/{TOPOLOGY_FILE}",
+        "objects": {name: geo_url(atlas, name) for name in ("counties", "provinces")},
+        "world": _world_stubs(),
+    }
+
+
+@functools.cache
+def _world_stubs() -> dict:
+    stubs = Path(__file__).resolve().parents[2] / TOPOJSON_URL.strip("/")
+    return {p.stem: json.loads(p.read_text()) for p in sorted(stubs.glob("*.json"))}
 
 
 def _static_map_parts(atlas) -> dict:

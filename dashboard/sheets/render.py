@@ -7,7 +7,8 @@ figures are rendered by kaleido in Debian's chromium.
 * **One warm browser.** Starting chromium costs about a second; :class:`Renderer` keeps
   one kaleido browser per process and serialises exports with a lock (kaleido's sync
   server is a process-wide singleton and not thread-safe).
-* **No network.** plotly.js and kaleido's scripts load from the Python packages
+* **No network.** plotly.js (the page's own bundle, ``dashboard/static``) and kaleido's
+  scripts load from files
   (``mathjax=False``: no CDN), the world topojson from ``assets/topojson`` by a
   ``file://`` URL, and the county and province GeoJSON are embedded in the figure
   (:class:`InlineGeometry`). The browser is started with a proxy at a closed local port,
@@ -116,8 +117,11 @@ class Renderer:
 
         # plotly's own to_image/write_image use the same local topojson.
         pio.defaults.topojson = self.topojson_url
+        from dashboard.web.static import PLOTLY_BUNDLE
+
         kaleido.start_sync_server(
             n=1,
+            plotlyjs=str(PLOTLY_BUNDLE),  # the page's own bundle: the same drawing code
             timeout=self.timeout,
             mathjax=False,
             proxy_server=self.proxy_server,

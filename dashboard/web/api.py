@@ -68,6 +68,21 @@ def geo_asset(key: str, name: str):
     return resp
 
 
+@bp.get("/geo/<key>/<name>.json")
+def geo_topology(key: str, name: str):
+    """The county and province topology the page decodes (``assets/atlas.js``); immutable
+    like the GeoJSON: the layer key and the file's encoding version are in its URL."""
+    from dashboard.web.static import serve_file
+
+    atlas = _atlas()
+    path = atlas.layers.topology_path if atlas.layers.path else None
+    if key != atlas.layers.meta["key"] or path is None or f"{name}.json" != path.name:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    return serve_file(path, "application/json")
+
+
 @bp.get("/api/v1/counties.geojson")
 def counties_geojson():
     return _gz_file("counties", max_age=3600)

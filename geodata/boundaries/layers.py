@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 BUILD_VERSION = 5
 CRS = "EPSG:4326"
 COUNTY_COLUMNS = [*source.PLACE_COLUMNS, "area_km2", "cx", "cy"]
+#: The topology's file name; the version changes with its encoding (``topology.py``).
+TOPOLOGY_FILE = "topology-v1.json"
 _FILES = ("counties_full", "counties_web", "prefectures", "provinces", "maritime")
 
 
@@ -76,6 +78,14 @@ class Layers:
         if self.path is None:
             raise ValueError("layers were not cached on disk")
         return self.path / "counties.geojson.gz"
+
+    @property
+    def topology_path(self) -> Path:
+        """Counties and province outlines as one quantised TopoJSON (:data:`TOPOLOGY_FILE`):
+        what the page downloads (:mod:`geodata.boundaries.topology`)."""
+        if self.path is None:
+            raise ValueError("layers were not cached on disk")
+        return self.path / TOPOLOGY_FILE
 
     def asset_path(self, name: str) -> Path:
         """A gzipped GeoJSON asset by name: ``counties`` or ``provinces``."""
@@ -212,6 +222,7 @@ def write_cache(layers: Layers, directory: Path) -> Path:
         (tmp / "counties.geojson.gz").write_bytes(gzip.compress(raw, 9, mtime=0))
         prov = counties_geojson(main_frame_provinces(layers))
         (tmp / "provinces.geojson.gz").write_bytes(gzip.compress(prov, 9, mtime=0))
+        _write_topology(layers, tmp)
         meta = dict(layers.meta)
         meta["geojson_bytes"] = len(raw)
         meta["geojson_gzip_bytes"] = (tmp / "counties.geojson.gz").stat().st_size
@@ -226,6 +237,39 @@ def write_cache(layers: Layers, directory: Path) -> Path:
     layers.meta = meta
     layers.path = directory
     return directory
+
+
+def _write_topology(layers: Layers, directory: Path) -> None:
+    """Write :data:`TOPOLOGY_FILE` (counties + national-frame provinces) into ``directory``."""
+    from geodata.boundaries import topology
+
+    web, prov = layers.counties_web, main_frame_provinces(layers)
+    topo = topology.topology(
+        {
+            "counties": zip(web.index, web.geometry.values, strict=True),
+            "provinces": zip(prov.index, prov.geometry.values, strict=True),
+        },
+        layers.meta.get("params", {}).get("grid", topology.QUANTUM),
+    )
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".topology-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(topology.to_bytes(topo))
+        os.replace(tmp, directory / TOPOLOGY_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ensure_topology(layers: Layers) -> None:
+    """Add :data:`TOPOLOGY_FILE` to a cache written before there was one (a few seconds,
+    once; every process that finds it missing writes the same bytes atomically)."""
+    if layers.path is not None and not (layers.path / TOPOLOGY_FILE).is_file():
+        log.info("writing %s", layers.path / TOPOLOGY_FILE)
+        try:
+            _write_topology(layers, layers.path)
+        except OSError as exc:  # the page then draws from the GeoJSON
+            log.warning("could not write %s: %s", layers.path / TOPOLOGY_FILE, exc)
 
 
 #: Southern edge of the national map frame; units reaching further south (the South
@@ -281,9 +325,12 @@ def load_layers(
     directory = Path(cache_dir) / f"layers-{cache_key(params)}"
     if not rebuild and directory.is_dir():
         try:
-            return read_cache(directory)
+            layers = read_cache(directory)
         except Exception as exc:  # a corrupt or partial cache is rebuilt, not trusted
             log.warning("boundary cache %s unreadable (%s); rebuilding", directory, exc)
+        else:
+            ensure_topology(layers)
+            return layers
     log.info("building boundary layers into %s", directory)
     layers = build_layers(params)
     write_cache(layers, directory)
@@ -345,6 +392,7 @@ __all__ = [
     "cache_key",
     "counties_geojson",
     "dissolve",
+    "ensure_topology",
     "load_layers",
     "main_frame_provinces",
     "maritime_lines",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 from dashboard import ids
-from dashboard.deferred import META_NAME, split_scripts
+from dashboard.deferred import GEOMETRY_META, META_NAME, PLOTLY_META, split_scripts
 from tests.dashboard.test_map_callbacks import call
 
 
@@ -43,12 +44,35 @@ def test_index_page_names_the_grid_bundle_instead_of_loading_it(client):
     assert bundle.status_code == 200 and len(bundle.data) > 500_000  # the real bundle
 
 
-def test_index_page_preloads_plotly_js_that_the_graph_asks_for(client):
+def test_index_page_preloads_the_atlas_plotly_bundle_that_the_graph_asks_for(client):
     page = client.get("/").get_data(as_text=True)
     links = re.findall(r'<link rel="preload" as="script"[^>]* href="([^"]+)">', page)
-    assert links == ["/_dash-component-suites/plotly/package_data/plotly.min.js"]
+    assert len(links) == 1 and re.fullmatch(r"/static/[0-9a-f]{16}/plotly-atlas\.min\.js", links[0])
+    # the same URL is what assets/atlas.js hands to dcc.Graph
+    assert f'<meta name="{PLOTLY_META}" content="{links[0]}">' in page
     js = client.get(links[0])
-    assert js.status_code == 200 and b"plotly" in js.data[:2000].lower()
+    assert js.status_code == 200 and b"plotly.js v" in js.data[:200]
+    assert "_dash-component-suites/plotly/package_data/plotly.min.js" not in page
+
+
+def test_index_page_preloads_the_topology_and_names_what_it_stands_for(client, dash_app):
+    page = client.get("/").get_data(as_text=True)
+    (url,) = re.findall(r'<link rel="preload" as="fetch"[^>]* href="([^"]+)">', page)
+    spec = json.loads(
+        html.unescape(re.search(rf'<meta name="{GEOMETRY_META}" content="([^"]*)">', page)[1])
+    )
+    assert spec["url"] == url
+    key = dash_app.atlas.layers.meta["key"]
+    assert spec["objects"] == {
+        "counties": f"/geo/{key}/counties.geojson",
+        "provinces": f"/geo/{key}/provinces.geojson",
+    }
+    assert set(spec["world"]) == {"world_110m", "world_50m"}  # plotly's stubs, not fetched
+    assert client.get(url).status_code == 200
+    # topojson-client is loaded before the decoder in assets/atlas.js
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    topo = next(i for i, s in enumerate(scripts) if "topojson-client" in s)
+    assert topo < next(i for i, s in enumerate(scripts) if "/assets/atlas.js" in s)
 
 
 def _layout_nodes(client):
