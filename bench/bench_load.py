@@ -161,6 +161,26 @@ def run_load(
     return out
 
 
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds used so far by a server process and all its children (workers)."""
+    if not pid:
+        return None
+    import psutil
+
+    try:
+        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return None
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -206,7 +226,15 @@ def markdown(result: dict) -> str:
     lines = [
         f"{result['users']} users, {result['seconds']:g} s each phase, think time "
         f"{result['think_s']} s, "
-        f"{result['cpus']} CPUs, load before {result['load_before']}",
+        f"{result['cpus']} CPUs, load before {result['load_before']}, after "
+        f"{result.get('load_after', '?')}"
+        + (", fresh server (no warm-up)" if result.get("fresh") else "")
+        + (
+            f"; server CPU {result['server_cpu_ms_per_request']} ms per request "
+            f"({result['server_cpu_s']} s for {result['subject_requests']:,} requests)"
+            if result.get("server_cpu_ms_per_request") is not None
+            else ""
+        ),
         "",
         "| Action | Requests | Errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -241,6 +269,13 @@ def main(argv: list[str] | None = None) -> int:
         "1,3 is closer to a person reading the map)",
     )
     ap.add_argument("--url", help="an already running server (default: start make serve)")
+    ap.add_argument("--pid", type=int, help="with --url: the server's pid, for its CPU time")
+    ap.add_argument(
+        "--fresh",
+        action="store_true",
+        help="no warm-up: each worker's first requests count (issue 17: from a freshly "
+        "started make serve)",
+    )
     ap.add_argument(
         "--data-dir",
         type=Path,
@@ -264,9 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         proc, url = start_server(args.data_dir)
     try:
         load_before = round(os.getloadavg()[0], 2)
-        run_load(url, min(args.users, 5), 5, floor=False)  # warm the caches
+        if not args.fresh:
+            run_load(url, min(args.users, 5), 5, floor=False)  # warm the caches
         think = tuple(float(x) for x in args.think.split(","))
+        pid = proc.pid if proc is not None else args.pid
+        cpu0 = server_cpu(pid)
         subject = run_load(url, args.users, args.seconds, floor=False, think=think)
+        cpu1 = server_cpu(pid)
         floor = run_load(url, args.users, args.seconds, floor=True, think=think)
     finally:
         if proc is not None:
@@ -278,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
         "think_s": args.think,
         "cpus": os.cpu_count(),
         "load_before": load_before,
+        "fresh": args.fresh,
+        "server_cpu_s": None if cpu0 is None else round(cpu1 - cpu0, 2),
+        "subject_requests": sum(r["n"] for r in subject.values()),
+        "server_cpu_ms_per_request": None
+        if cpu0 is None
+        else round((cpu1 - cpu0) * 1000 / max(1, sum(r["n"] for r in subject.values())), 2),
+        "load_after": round(os.getloadavg()[0], 2),
         "subject": subject,
         "floor": floor,
         "goal_met": bool(

@@ -260,7 +260,25 @@ class Atlas:
     # --- caching --------------------------------------------------------------------
     def stamp(self) -> str:
         """Changes whenever any active dataset changes (part of every cache key)."""
-        return self.store.stamp()
+        return self._per_request("stamp", self.store.stamp)
+
+    def _per_request(self, key: str, fn):
+        """``fn()`` once per web request: a value update read the store's stamp and
+        periods six times (a third of its server time). Read again after a commit made
+        by this process (an upload, an activation) within the same request; outside a
+        request (CLI, tests without one), every call reads the store.
+        """
+        from flask import g, has_request_context
+
+        if not has_request_context():
+            return fn()
+        memo = g.__dict__.setdefault("atlas_per_request", {})
+        hit = memo.get(key)
+        if hit is not None and hit[0] == self.store.commits:
+            return hit[1]
+        value = fn()
+        memo[key] = (self.store.commits, value)
+        return value
 
     @cached_property
     def code_version(self) -> str:
@@ -316,7 +334,7 @@ class Atlas:
 
     # --- data -----------------------------------------------------------------------
     def periods(self) -> list[str]:
-        return self.store.periods("children")
+        return list(self._per_request("periods", lambda: self.store.periods("children")))
 
     def latest_period(self) -> str | None:
         return periods.latest(self.periods())
@@ -329,7 +347,7 @@ class Atlas:
         default view for every visitor; it is shown when asked for.
         """
         available = self.periods()
-        counts = self.store.active_row_counts("children")
+        counts = self._per_request("row_counts", lambda: self.store.active_row_counts("children"))
         for i in range(len(available) - 1, 0, -1):
             if counts.get(available[i], 0) >= 0.5 * counts.get(available[i - 1], 0):
                 return available[i]
@@ -416,7 +434,10 @@ class Atlas:
 
     def is_synthetic(self, period: str | None = None, kind: str = "children") -> bool:
         """Whether the active `kind` data of the period are the synthetic demo."""
-        return bool(self.store.is_synthetic(self.resolve_period(period), kind))
+        p = self.resolve_period(period)
+        return self._per_request(
+            f"synthetic:{p}:{kind}", lambda: bool(self.store.is_synthetic(p, kind))
+        )
 
     # --- map ------------------------------------------------------------------------
     # --- counties -------------------------------------------------------------------

@@ -290,6 +290,13 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.tables = build_tables()
+        #: Commits made through this store in this process: what was read before one
+        #: may be stale after it (the web layer's per-request memos compare it).
+        self.commits = 0
+        sa.event.listen(self.engine, "commit", self._counted)
+
+    def _counted(self, _conn) -> None:
+        self.commits += 1
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"

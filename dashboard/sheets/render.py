@@ -453,13 +453,51 @@ def _features(gdf, decimals: int = 4) -> list[dict]:
     return json.loads(boundaries.counties_geojson(gdf, decimals))["features"]
 
 
+def _bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(minx, miny, maxx, maxy) of a GeoJSON (Multi)Polygon.
+
+    >>> _bounds({"type": "Polygon", "coordinates": [[[1, 2], [3, 2], [3, 5], [1, 2]]]})
+    (1.0, 2.0, 3.0, 5.0)
+    """
+    rings = geometry["coordinates"]
+    if geometry["type"] == "MultiPolygon":
+        rings = [r for poly in rings for r in poly]
+    xy = np.concatenate([np.asarray(r, dtype=float) for r in rings])
+    return (
+        float(xy[:, 0].min()),
+        float(xy[:, 1].min()),
+        float(xy[:, 0].max()),
+        float(xy[:, 1].max()),
+    )
+
+
+def _cached_features(layers, name: str) -> list[dict] | None:
+    """The features of the layer's own GeoJSON file (what the page draws), or None.
+
+    Reading the written file takes a tenth of a second; writing the features again
+    from the geometries took five (the first export in every process paid for it).
+    """
+    import gzip
+
+    if layers.path is None:
+        return None
+    try:
+        return json.loads(gzip.decompress(layers.asset_path(name).read_bytes()))["features"]
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 def _build_geometry(layers) -> InlineGeometry:
     from dashboard.figures import inset_positions, main_positions
     from geodata import boundaries
 
     web = layers.counties_web
-    provinces = boundaries.main_frame_provinces(layers)
-    prov_features = _features(provinces)
+    prov_features = _cached_features(layers, "provinces")
+    if prov_features is None:  # dissolving the provinces takes a second: only if needed
+        prov_features = _features(boundaries.main_frame_provinces(layers))
+    counties = _cached_features(layers, "counties")
+    if counties is None or [f["id"] for f in counties] != web.index.tolist():
+        counties = _features(web)
     return InlineGeometry(
         codes=web.index.tolist(),
         names=web[["name_zh", "prefecture_zh", "province_zh"]].values.tolist(),
@@ -467,17 +505,41 @@ def _build_geometry(layers) -> InlineGeometry:
         inset=inset_positions(web["cx"].to_numpy(), web["cy"].to_numpy()),
         maritime=boundaries.maritime_lines(layers),
         bounds=web.geometry.bounds[["minx", "miny", "maxx", "maxy"]].to_numpy(),
-        counties=_features(web),
+        counties=counties,
         provinces={f["id"]: f for f in prov_features},
-        province_bounds={
-            code: tuple(float(v) for v in b)
-            for code, b in zip(provinces.index, provinces.geometry.bounds.to_numpy(), strict=True)
-        },
+        province_bounds={f["id"]: _bounds(f["geometry"]) for f in prov_features},
         layers=layers,
     )
 
 
 def _coarse_features(layers) -> tuple[list[dict], dict[str, dict]]:
+    """:func:`_simplified_features`, kept beside the layers once computed (two seconds
+    of every process's first national export; ``app.py prepare`` writes it)."""
+    import gzip
+    import tempfile
+
+    path = None
+    if layers.path is not None:
+        path = layers.path / f"sheet-national-{NATIONAL_TOLERANCE:g}-v1.json.gz"
+        try:
+            counties, provinces = json.loads(gzip.decompress(path.read_bytes()))
+            if [f["id"] for f in counties] == layers.counties_web.index.tolist():
+                return counties, provinces
+        except (OSError, ValueError):
+            pass
+    counties, provinces = _simplified_features(layers)
+    if path is not None:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sheet-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(gzip.compress(json.dumps([counties, provinces]).encode(), 6, mtime=0))
+            os.replace(tmp, path)
+        except OSError as exc:  # read-only layers: computed again next time
+            log.warning("could not keep %s: %s", path, exc)
+    return counties, provinces
+
+
+def _simplified_features(layers) -> tuple[list[dict], dict[str, dict]]:
     """County and province features of the national sheet (:data:`NATIONAL_TOLERANCE`).
 
     Coverage simplification keeps shared edges shared; outlines are re-oriented
