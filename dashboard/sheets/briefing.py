@@ -409,14 +409,6 @@ def _map_spec(
     return spec
 
 
-def _region_counts(z: list[int], codes: list[str], region_codes: set[str] | None, k: int):
-    """Counts per class (and no data) within a region (everything for the nation)."""
-    arr = np.asarray(z)
-    if region_codes is not None:
-        arr = arr[[c in region_codes for c in codes]]
-    return int((arr == -1).sum()), [int((arr == i).sum()) for i in range(k)]
-
-
 def map_sheet(
     atlas, state: ViewState, geo, *, today: dt.date, page: tuple[int, int] | None = None
 ) -> dict:
@@ -455,8 +447,6 @@ def _analysis_sheet(
 ) -> dict:
     """The map sheet of an analysis mode: its categories (or, for 2SFCA, its classes)."""
     from dashboard import methods
-    from dashboard.figures import legend_labels, pick_colours
-    from geodata.analysis.classify import classify
 
     lang = state.lang
     params = state.analysis_params()
@@ -464,20 +454,8 @@ def _analysis_sheet(
     result = atlas.analysis(params, state.period)  # errors name the problem (400)
     info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
-    if methods.draws_values(params.method):
-        v = methods.value_series(params, result).reindex(geo.codes)
-        cls = classify(v.to_numpy(), state.scheme or "quantiles", 5)
-        classes, colours = cls.classes.tolist(), pick_colours(max(cls.k, 1), view.palette)
-        ticks = legend_labels(cls, t("no_data", lang), 2)
-        heading = view.title(params, lang)
-    else:
-        cats = methods.categories(params, result, lang)
-        classes, colours, labels = cats.classes.tolist(), cats.colours, list(cats.labels)
-        missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
-        ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
-            f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
-        ]
-        heading = cats.title
+    d = methods.drawn(params, result, geo.codes, lang, state.scheme or "quantiles", mine)
+    classes, colours, ticks, heading = d.classes, d.colours, d.ticks, d.heading
     mode_name = methods.mode_name(params.method, lang)
     text = sheet_text(atlas, state, today=today)
     title = t("briefing.mode_title", lang).format(mode=mode_name, title=text.title)
@@ -660,17 +638,11 @@ def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int,
     name = indicator_name(ind, lang)
     try:
         result = atlas.analysis(params, state.period)
-        cats = methods.categories(params, result, lang)
     except (ValueError, KeyError) as exc:  # e.g. a change indicator without a prior period
         return _message_page(text, page, t("briefing.cluster_error", lang).format(msg=exc))
     info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
-    labels = list(cats.labels)
-    classes = cats.classes.tolist()
-    missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
-    ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
-        f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
-    ]
+    d = methods.drawn(params, result, geo.codes, lang, region=mine)
     title = t("briefing.cluster_title", lang).format(
         where=text.region_name,
         name=name if lang == "zh" else name.lower(),  # mid-sentence in English
@@ -680,9 +652,9 @@ def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int,
         permutations=params.permutations, alpha=f"{params.alpha:g}"
     )
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{cats.title}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
+    legend = f"<b>{d.heading}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
     return _map_spec(
-        atlas, geo, state.region, classes, cats.colours, ticks, legend, page_text, lang,
+        atlas, geo, state.region, d.classes, d.colours, d.ticks, legend, page_text, lang,
         page,
     )  # fmt: skip
 
