@@ -141,9 +141,7 @@ def view_figure(atlas, state) -> dict:
         # A mode this period cannot run (cluster change without an earlier period)
         # leaves the values map; the analysis line says why once the user acts.
         with contextlib.suppress(ValueError, KeyError):
-            analysis_patch(
-                atlas, fig, params, state.period, state.lang, state.scheme, state.region
-            )
+            analysis_patch(atlas, fig, params, state.period, state.lang, state.scheme, state.region)
     overlay_patch(
         atlas,
         fig,
