@@ -93,6 +93,7 @@ def _map_figure(
     **style,
 ):
     from dashboard.figures import MapStyle, map_figure
+    from dashboard.presenters.labels import map_labels
 
     parts = _static_map_parts(atlas)
     mv = atlas.map_values(indicator, period, scheme, lang, region=region, **style)
@@ -121,6 +122,7 @@ def _map_figure(
         hover_note=t("synthetic_short", lang) if mv.synthetic else "",
         inset_title=t("inset_title", lang),
         credit=t("boundary_credit", lang),
+        labels=map_labels(atlas, region, lang).as_trace(),
     )
 
 
@@ -185,9 +187,14 @@ def map_patch(
     )
 
 
-def zoom_patch(atlas, patch, region: str | None):
-    """Frame the map on a region (national frame for ``None``)."""
+def zoom_patch(atlas, patch, region: str | None, lang: str | None = None):
+    """Frame the map on a region (national frame for ``None``) and, given the page's
+    `lang`, name the region's places."""
     from dashboard.figures import MAIN_LAT, MAIN_LON
+    from dashboard.presenters.labels import labels_patch
+
+    if lang is not None:
+        labels_patch(atlas, patch, region, lang)
 
     info = atlas.region_info(region)
     geo = patch["layout"]["geo"]

@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
+from dashboard.presenters.labels import map_labels
+from dashboard.sheets.render import PAGE_SIZE
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -275,7 +277,7 @@ def page_figure(text: SheetText, page: tuple[int, int] | None = None) -> go.Figu
 # --- maps ---------------------------------------------------------------------------------
 #: Traces of ``figures.map_figure`` a printed sheet keeps (the others are overlays of the
 #: explorer: sites, facilities, programme and selection outlines).
-_KEEP = {"counties", "provinces"}
+_KEEP = {"counties", "provinces", "labels"}
 _KEEP_INSET = {"inset", "maritime"}
 
 
@@ -312,6 +314,16 @@ def _map_spec(
         show_inset = any(geo.codes[i] in mine for i in range(n) if i not in main_set)
         drawn = sorted(set(main_idx) | set(context))
     provinces = list(geo.national_provinces) if nation else geo.provinces_in_frame(lon, lat)
+    # The frame of China projects about 1.2 times as wide as high: a map area of that
+    # shape fills the page's height; the inset sits at its lower right, clear of Taiwan.
+    map_right = 0.70 if nation else (0.64 if show_inset else 0.79)
+    labels = map_labels(
+        atlas,
+        region,
+        lang,
+        size_px=(map_right * PAGE_SIZE[0], (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_SIZE[1]),
+        obstacles=(),  # the legend and the inset sit beside the map on a sheet
+    )
     fig = map_figure(
         counties_url=_COUNTIES,
         provinces_url=_PROVINCES,
@@ -333,6 +345,7 @@ def _map_spec(
         show_inset=show_inset,
         uirevision="export",
         central_lon=central,
+        labels=labels.as_trace(),
     )
     spec = fig.to_plotly_json()
     keep = _KEEP | (_KEEP_INSET if show_inset else set())
@@ -383,9 +396,6 @@ def _map_spec(
     for k in ("annotations", "shapes", "uirevision", "dragmode"):
         layout.pop(k, None)
     layout.update(furniture(text, page))
-    # The frame of China projects about 1.2 times as wide as high: a map area of that
-    # shape fills the page's height; the inset sits at its lower right, clear of Taiwan.
-    map_right = 0.70 if nation else (0.64 if show_inset else 0.79)
     layout["geo"]["domain"] = {"x": [0, map_right], "y": list(MAP_DOMAIN_Y)}
     if show_inset:
         h0, h1 = MAP_DOMAIN_Y

@@ -333,6 +333,22 @@ def _lines(geoms) -> tuple[list[float | None], list[float | None]]:
     return lons, lats
 
 
+def label_points(geometries) -> np.ndarray:
+    """Where a map prints each unit's name: the centre of the largest circle inside its
+    largest part and that circle's radius, as ``(n, 3)`` lon, lat, radius (degrees).
+
+    Why not the centroid: the centroid of a crescent (Gansu) or of a unit with islands
+    lies outside it; the inscribed circle's centre is inside and has room around it,
+    and a label may move within the circle when a neighbour's name is in the way.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    parts = [max(g.geoms, key=lambda p: p.area) if hasattr(g, "geoms") else g for g in geoms]
+    tolerance = np.maximum(np.sqrt(shapely.area(parts)) * 0.02, 1e-4)
+    circles = shapely.maximum_inscribed_circle(parts, tolerance=tolerance)
+    centre = shapely.get_coordinates(shapely.get_point(circles, 0))
+    return np.column_stack([centre, shapely.length(circles)])
+
+
 def maritime_lines(layers: Layers) -> tuple[list[float | None], list[float | None]]:
     """The maritime line as lon/lat lists with ``None`` breaks."""
     return _lines(layers.maritime.values)
@@ -350,6 +366,7 @@ __all__ = [
     "counties_geojson",
     "dissolve",
     "load_layers",
+    "label_points",
     "main_frame_provinces",
     "maritime_lines",
     "read_cache",

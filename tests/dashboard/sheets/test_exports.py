@@ -346,3 +346,23 @@ def test_an_export_without_chromium_says_what_to_install_in_the_page_language(
     assert not re.search(other, body["error"].replace("sudo apt-get install", "").replace(
         "chromium", "").replace("fonts-noto-cjk", "").replace("Debian", "").replace(
         "Noto CJK", "")), body["error"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [("lang=en", ["Sichuan", "Inner Mongolia", "Xinjiang"]),
+     ("lang=zh&region=510000", ["成都市", "甘孜州"]),
+     ("lang=en&region=510100", ["Pengzhou", "Jintang"])],
+)  # fmt: skip
+def test_exported_maps_name_places_like_the_page(xclient, dash_app, query, names):
+    from dashboard.presenters.labels import map_labels
+
+    r = xclient.get(f"/export/map.svg?{query}")
+    assert r.status_code == 200
+    svg = r.get_data(as_text=True)
+    for name in names:
+        assert f">{name}<" in svg, name
+    q = dict(p.split("=") for p in query.split("&"))
+    page = set(map_labels(dash_app.atlas, q.get("region"), q["lang"]).text)
+    printed = {n for n in page if f">{n}<" in svg}
+    assert len(printed) >= 0.8 * len(page)  # the sheet is a little smaller than the page
