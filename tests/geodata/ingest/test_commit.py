@@ -92,13 +92,13 @@ def test_a_commit_killed_half_way_leaves_no_upload_record(registry, store, tmp_p
     """The raw file's record and the dataset are one transaction: a failure while the
     rows are written (a kill, a full disk) leaves neither, where it left a record that
     no dataset used (4 kills of 5 in the attack)."""
-    from geodata import store as store_mod
+    from geodata.store import db as store_db
 
     def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
     before = len(store.raw_uploads())
-    monkeypatch.setattr(store_mod, "_bulk_insert", broken)
+    monkeypatch.setattr(store_db, "bulk_insert", broken)
     with pytest.raises(OSError):
         import_file(store, registry, csv_bytes(good_rows()), filename="a.csv",
                     kind="children", period=P, raw_dir=tmp_path / "raw")  # fmt: skip
