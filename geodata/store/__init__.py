@@ -12,6 +12,11 @@ Modules, one concern each:
 - ``records``: checking and shaping frames on their way in and out.
 - ``datasets``: adding a version, reading the active (or any) one.
 - ``versions``: listing, restoring and deleting versions.
+- ``merge``: the next version from the active one and an upload (merge / replace).
+- ``commits``: writing that next version, serialised; the preview of a commit.
+- ``provenance``: where each county's values came from; comparing two versions.
+- ``rounds``: collection rounds (a period open for reporting, its deadline).
+- ``reviews``: uploads waiting for approval (when review is on).
 - ``uploads``: records of the raw files kept on disk.
 - ``programmes``: named sets of counties.
 
@@ -36,9 +41,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from geodata.store import db
+from geodata.store.commits import Commit, Commits
 from geodata.store.datasets import Datasets
 from geodata.store.db import sqlite_url
 from geodata.store.programmes import Programmes
+from geodata.store.provenance import Provenance
+from geodata.store.reviews import Reviews
+from geodata.store.rounds import Rounds
 from geodata.store.schema import (
     KINDS,
     POINT_COLUMNS,
@@ -55,6 +64,7 @@ __all__ = [
     "POINT_COLUMNS",
     "POINT_KINDS",
     "VALUE_COLUMNS",
+    "Commit",
     "Store",
     "Tables",
     "build_tables",
@@ -62,7 +72,7 @@ __all__ = [
 ]
 
 
-class Store(Datasets, Versions, RawUploads, Programmes):
+class Store(Datasets, Commits, Versions, Provenance, Rounds, Reviews, RawUploads, Programmes):
     """Versioned datasets in any SQLAlchemy database.
 
     Each base class is one concern in a module of its own; they share only
@@ -89,8 +99,9 @@ class Store(Datasets, Versions, RawUploads, Programmes):
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
 
     def create_all(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create missing tables and columns (idempotent; upgrades older databases)."""
         self.tables.metadata.create_all(self.engine)
+        db.add_missing_columns(self.engine, self.tables.metadata)
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown)."""

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from geodata.indicators import FACILITY_COUNTS, MEASURES
 from geodata.periods import latest, period_key, validate_period
 from geodata.store import db, records
-from geodata.store.schema import POINT_COLUMNS, Tables, check_kind
+from geodata.store.schema import COLUMNS_BY_KIND, POINT_COLUMNS, Tables, check_kind
 
 
 class Datasets:
@@ -129,6 +129,10 @@ class Datasets:
                 )
             )
             dataset_id = int(result.inserted_primary_key[0])
+            columns = COLUMNS_BY_KIND[kind]
+            for rec in values:
+                rec["source_id"] = dataset_id
+                rec["reported"] = 0 if synthetic else reported_mask(rec, columns)
             for table, rows in ((t.county_values, values), (t.facility_points, points)):
                 for rec in rows:
                     rec["dataset_id"] = dataset_id
@@ -265,3 +269,8 @@ class Datasets:
             ).all()
         frame = pd.DataFrame(rows, columns=["code", *columns])
         return frame.astype({c: "float64" for c in columns})
+
+
+def reported_mask(record: dict, columns: tuple[str, ...]) -> int:
+    """The provenance bits of a record whose every value came from an upload."""
+    return sum(1 << i for i, c in enumerate(columns) if record.get(c) is not None)

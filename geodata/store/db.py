@@ -120,3 +120,32 @@ def sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def add_missing_columns(engine: sa.engine.Engine, metadata: sa.MetaData) -> list[str]:
+    """Add columns a newer schema declares to tables an older version created.
+
+    ``create_all`` makes missing tables but never alters existing ones; a database
+    from before provenance and merge would lack their columns. Only nullable or
+    defaulted columns are ever added, so ``ALTER TABLE ... ADD COLUMN`` is enough on
+    SQLite and PostgreSQL alike. Returns ``table.column`` for each one added.
+    """
+    inspector = sa.inspect(engine)
+    existing = set(inspector.get_table_names())
+    added = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if table.name not in existing:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                ddl = f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
+                ddl += column.type.compile(dialect=engine.dialect)
+                if column.server_default is not None:
+                    ddl += f" DEFAULT {column.server_default.arg}"
+                    ddl += "" if column.nullable else " NOT NULL"
+                conn.execute(sa.text(ddl))
+                added.append(f"{table.name}.{column.name}")
+    return added
