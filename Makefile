@@ -113,6 +113,8 @@ bench: setup-test
 	$(PY) -m bench.bench_export --markdown
 	$(PY) -m bench.bench_pageload --markdown
 	$(PY) -m bench.bench_load --think 1,3 --markdown
+	$(PY) -m bench.bench_load --users 200 --think 0.5,2 --fresh --markdown
+	$(PY) -m bench.bench_interactions --markdown
 	$(PY) -m bench.bench_import
 	$(PY) bench/bench_analysis.py
 
