@@ -31,8 +31,9 @@ import json
 import re
 from collections.abc import Callable
 
-#: Component packages whose bundles load after the first paint.
-DEFERRED_PACKAGES: tuple[str, ...] = ("dash_ag_grid",)
+#: Component packages whose bundles load after the first paint: the grid, and Dash's
+#: DataTable, which Dash puts in every page although no page of the Atlas uses it.
+DEFERRED_PACKAGES: tuple[str, ...] = ("dash_table", "dash_ag_grid")
 
 #: The ``<meta>`` tag naming the deferred bundles (read by ``assets/atlas.js``).
 META_NAME = "atlas-deferred-scripts"

@@ -430,7 +430,7 @@ def distribution_figure(
     jitter = rng.uniform(-0.4, 0.4, len(values)).round(3).tolist()
     colour = [colours[c] if 0 <= c < len(colours) else NO_DATA_COLOUR for c in classes]
     fig = go.Figure(
-        go.Scattergl(
+        go.Scatter(
             x=values,
             y=jitter,
             mode="markers",
@@ -474,7 +474,7 @@ def scatter_figure(
 
     ``need_text``: the need as shown in the hover (small-number protection)."""
     fig = go.Figure(
-        go.Scattergl(
+        go.Scatter(
             x=need,
             y=coverage,
             mode="markers",

@@ -38,8 +38,10 @@ def test_index_page_names_the_grid_bundle_instead_of_loading_it(client):
     assert any(s.startswith("/assets/atlas.js") for s in scripts)  # the loader
     meta = re.search(rf'<meta name="{META_NAME}" content="([^"]*)">', page)
     assert meta, "the deferred bundles are named for the loader"
-    (url,) = meta.group(1).split()
-    assert "/dash_ag_grid/" in url
+    later = meta.group(1).split()
+    assert sorted(u.split("/")[-2] for u in later) == ["dash_ag_grid", "dash_table"]
+    assert not any("/dash_table/" in s for s in scripts)
+    (url,) = [u for u in later if "/dash_ag_grid/" in u]
     bundle = client.get(url)
     assert bundle.status_code == 200 and len(bundle.data) > 500_000  # the real bundle
 
