@@ -402,7 +402,9 @@ def load(ctx, url: str, cdp_profile: bool = False, network: dict | None = None) 
                 for m in metrics
                 if m["name"].endswith("Duration")
             }
-        tracker.wait_idle(page, quiet=1.5 if network else 0.5, timeout=120 if network else 30)
+        # The whole visit: what loads after the paint too (the charts' callback, then the
+        # deferred bundles), so a longer quiet spell than between requests.
+        tracker.wait_idle(page, quiet=2.0, timeout=120 if network else 60)
         out["timeline"] = timeline(page, tracker)
         out["bytes_to_paint"] = wire_bytes(out["timeline"], out["paint_ms"])
         out["bytes_visit"] = wire_bytes(out["timeline"])
