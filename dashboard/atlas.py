@@ -276,10 +276,10 @@ class Atlas:
             return fn()
         memo = g.__dict__.setdefault("atlas_per_request", {})
         hit = memo.get(key)
-        if hit is not None and hit[0] == self.store.commits:
+        if hit is not None and hit[0] == self.store.commit_count:
             return hit[1]
         value = fn()
-        memo[key] = (self.store.commits, value)
+        memo[key] = (self.store.commit_count, value)
         return value
 
     @cached_property
@@ -436,10 +436,7 @@ class Atlas:
 
     def is_synthetic(self, period: str | None = None, kind: str = "children") -> bool:
         """Whether the active `kind` data of the period are the synthetic demo."""
-        p = self.resolve_period(period)
-        return self._per_request(
-            f"synthetic:{p}:{kind}", lambda: bool(self.store.is_synthetic(p, kind))
-        )
+        return bool(self.store.is_synthetic(self.resolve_period(period), kind))
 
     # --- map ------------------------------------------------------------------------
     # --- counties -------------------------------------------------------------------

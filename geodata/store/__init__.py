@@ -72,6 +72,14 @@ __all__ = [
 ]
 
 
+_commits = [0]
+
+
+@sa.event.listens_for(Engine, "commit")
+def _count_commit(_conn) -> None:
+    _commits[0] += 1
+
+
 class Store(Datasets, Commits, Versions, Provenance, Rounds, Reviews, RawUploads, Programmes):
     """Versioned datasets in any SQLAlchemy database.
 
@@ -94,13 +102,13 @@ class Store(Datasets, Commits, Versions, Provenance, Rounds, Reviews, RawUploads
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", db.sqlite_pragmas)
         self.tables: Tables = build_tables()
-        #: Commits made through this store in this process: what was read before one
-        #: may be stale after it (the web layer's per-request memos compare it).
-        self.commits = 0
-        sa.event.listen(self.engine, "commit", self._counted)
 
-    def _counted(self, _conn) -> None:
-        self.commits += 1
+    @property
+    def commit_count(self) -> int:
+        """Commits made in this process through any SQLAlchemy engine (an importer may
+        open its own): what was read before one may be stale after it (the web layer's
+        per-request memos compare it)."""
+        return _commits[0]
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"

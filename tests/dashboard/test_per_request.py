@@ -33,10 +33,10 @@ def test_a_commit_in_the_request_makes_it_read_again(dash_app):
     with dash_app.server.test_request_context("/"):
         first = atlas.stamp()
         assert atlas.stamp() is first  # memoised for the request
-        before = atlas.store.commits
+        before = atlas.store.commit_count
         with atlas.store.engine.begin() as conn:  # any write through the store's engine
             conn.exec_driver_sql("select 1")
-        assert atlas.store.commits == before + 1
+        assert atlas.store.commit_count == before + 1
         assert atlas.stamp() == first and atlas.stamp() is not first  # read again
     # outside a request every call reads the store
     assert atlas.stamp() == first
