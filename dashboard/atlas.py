@@ -229,7 +229,7 @@ class Atlas:
     def _mode_table(self, mode, params, indicator, period, lang, scope=None):
         from dashboard import methods
 
-        names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
+        names = self.place_names(lang)
         if scope is not None:
             names = names[names.index.isin(scope)]
         if params is None:
@@ -247,8 +247,51 @@ class Atlas:
             table = table.rename(columns={indicator: "value"})
         else:
             table = privacy.suppress_frame(table, self.suppress_k)
-        rows, defs = methods.grid_payload(table, lang)
+        header, spec = None, ",.2f"
+        if params is None:
+            ind = indicators.get(indicator)
+            unit = indicator_unit(ind, lang)
+            header = indicator_name(ind, lang) + (
+                t("unit.brackets", lang).format(unit=unit) if unit else ""
+            )
+            spec = f",.{_DECIMALS.get(ind.group, 1)}f"
+        rows, defs = methods.grid_payload(table, lang, value_header=header, value_format=spec)
         return rows, defs, methods.note(mode, lang)
+
+    def place_names(self, lang: str) -> pd.DataFrame:
+        """County, prefecture and province of every county of the layer in `lang`
+        (columns ``name_zh``, ``prefecture_zh``, ``province_zh`` whatever the language:
+        the table's fields keep their names, the page its one language)."""
+        web = self.layers.counties_web
+        cols = ["name_zh", "prefecture_zh", "province_zh"]
+        if lang == "zh":
+            return web[cols]
+        return self._english_places
+
+    @cached_property
+    def _english_places(self) -> pd.DataFrame:
+        from geodata.codes import region_english_name
+
+        web = self.layers.counties_web
+        county_en = self.registry.counties["name_en"]
+        pref = {
+            c: region_english_name(c, n)
+            for c, n in web[["prefecture_code", "prefecture_zh"]].drop_duplicates().values
+        }
+        prov = {
+            c: region_english_name(c, n)
+            for c, n in web[["province_code", "province_zh"]].drop_duplicates().values
+        }
+        return pd.DataFrame(
+            {
+                "name_zh": [
+                    county_en.get(c) or n for c, n in zip(web.index, web["name_zh"], strict=True)
+                ],
+                "prefecture_zh": web["prefecture_code"].map(pref).to_numpy(),
+                "province_zh": web["province_code"].map(prov).to_numpy(),
+            },
+            index=web.index,
+        )
 
     def mode_summary(self, params, period, lang) -> str:
         """One line after 'Done' (what the run achieved, where the method says)."""

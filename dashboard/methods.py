@@ -447,22 +447,58 @@ COLUMNS: tuple[str, ...] = (
 """Columns the table under the map may show (headers: ``column.<name>`` in the catalogue)."""
 
 
-def grid_payload(table: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]:
-    """rowData and columnDefs for dash-ag-grid."""
+#: d3-format of each numeric column in the grid: thousands separators, and as many
+#: decimals as the measure carries (counts none, rates two, p-values three).
+FORMATS: dict[str, str] = {
+    **dict.fromkeys(("rank", "order", "need", "facilities", "facilities_in_reach",
+                     "newly_covered", "cumulative_covered", "gi_bin"), ",.0f"),
+    **dict.fromkeys(("facilities_per_1000", "directors_per_1000", "access_per_1000",
+                     "gap_score", "lisa_i", "gi_z", "geary_c"), ",.2f"),
+    **dict.fromkeys(("lisa_p", "gi_p", "geary_p"), ".3f"),
+    "nearest_facility_km": ",.1f",
+}  # fmt: skip
+
+
+def value_formatter(spec: str) -> dict:
+    """A dash-ag-grid valueFormatter: numbers by d3-format `spec`, anything else
+    (the "<5" of small-number protection, no data) as it is."""
+    return {
+        "function": f"typeof params.value === 'number' ? d3.format('{spec}')(params.value)"
+        " : (params.value == null ? '' : params.value)"
+    }
+
+
+def grid_payload(
+    table: pd.DataFrame,
+    lang: str,
+    *,
+    value_header: str | None = None,
+    value_format: str = ",.2f",
+) -> tuple[list[dict], list[dict]]:
+    """rowData and columnDefs for dash-ag-grid.
+
+    Numbers keep their type (the grid sorts and filters them as numbers) and are shown
+    with thousands separators (:data:`FORMATS`); ``value_header``/``value_format``: the
+    heading (the indicator and its unit) and format of the indicator's own column.
+    """
     keep = [c for c in table.columns if c in COLUMNS]
     shown = table[keep].copy()
     for c in shown.columns:
         if pd.api.types.is_float_dtype(shown[c]):
             shown[c] = shown[c].round(3)
-    defs = [
-        {
+    defs = []
+    for c in keep:
+        d = {
             "field": c,
-            "headerName": t(f"column.{c}", lang),
+            "headerName": value_header if c == "value" and value_header else t(f"column.{c}", lang),
             "sortable": True,
             "filter": True,
             "resizable": True,
         }
-        for c in keep
-    ]
+        spec = value_format if c == "value" else FORMATS.get(c)
+        if spec:
+            d["valueFormatter"] = value_formatter(spec)
+            d["type"] = "numericColumn"  # right-aligned, like every table of figures
+        defs.append(d)
     rows = shown.astype(object).where(shown.notna(), None).to_dict("records")
     return rows, defs

@@ -46,23 +46,7 @@ def _static_map_parts(atlas) -> dict:
 
 def _english_names(atlas, web) -> list[list[str]]:
     """[county, prefecture, province] in English for every county of the layer."""
-    from geodata.codes import region_english_name
-
-    county_en = atlas.registry.counties["name_en"]
-    pref = {
-        c: region_english_name(c, n)
-        for c, n in web[["prefecture_code", "prefecture_zh"]].drop_duplicates().values
-    }
-    prov = {
-        c: region_english_name(c, n)
-        for c, n in web[["province_code", "province_zh"]].drop_duplicates().values
-    }
-    return [
-        [county_en.get(code) or zh, pref[pc], prov[vc]]
-        for code, zh, pc, vc in zip(
-            web.index, web["name_zh"], web["prefecture_code"], web["province_code"], strict=True
-        )
-    ]
+    return atlas.place_names("en").reindex(web.index).values.tolist()
 
 
 def map_figure(
