@@ -23,7 +23,8 @@ from geodata import boundaries, indicators, periods, privacy
 from geodata import programmes as progs
 from geodata.analysis.classify import classify, parse_breaks
 from geodata.boundaries.source import PLACE_COLUMNS
-from geodata.store import FACILITY_COUNTS, MEASURES, Store
+from geodata.indicators import FACILITY_COUNTS, MEASURES
+from geodata.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -87,8 +87,8 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     from flask_compress import Compress
 
     from dashboard.atlas import DB_ERRORS, Atlas, DatabaseUnavailable
-    from dashboard.callbacks import register
-    from dashboard.layout import build_layout
+    from dashboard.pages import register
+    from dashboard.pages.explorer.layout import build_layout
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
             atlas.ensure_ready()
     server.extensions["atlas"] = atlas
     from dashboard.accounts import session as accounts
-    from dashboard.callbacks import export as export_callbacks
+    from dashboard.pages.explorer.callbacks import export as export_callbacks
 
     accounts.init_app(server, atlas)  # user tables, session cookie
     _register_blueprints(server)
@@ -156,14 +156,14 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         return resp
 
     def layout():
-        from dashboard.routing import page_location
+        from dashboard.pages.routing import page_location
 
         pathname, search = page_location()
         try:
             atlas.ensure_ready()
             return build_layout(atlas, search, pathname)
         except (DatabaseUnavailable, *DB_ERRORS):
-            from dashboard.layout import unavailable_page
+            from dashboard.pages.explorer.layout import unavailable_page
 
             return unavailable_page(search)
 

@@ -374,7 +374,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.cumulative_covered": {"zh": "累计新增（人）", "en": "Cumulative (children)"},
     "column.lisa_cluster_before": {"zh": "上期聚类", "en": "Before"},
     "column.transition": {"zh": "变化", "en": "Change"},
-    # --- the page frame (dashboard/layout.py, components/upload_page.py, accounts/pages.py) ---
+    # --- the page frame (dashboard/pages/, accounts/pages.py) ---
     "lang.self": {"zh": "中文", "en": "English"},
     "lang.other": {"zh": "English", "en": "中文"},
     "layout.retry": {"zh": "立即重试", "en": "Retry now"},

@@ -221,7 +221,7 @@ def test_wrap_keeps_width():
 
 def test_briefing_view_layout(dash_app):
     from dashboard import ids
-    from dashboard.layout import build_layout
+    from dashboard.pages.explorer.layout import build_layout
 
     page = build_layout(dash_app.atlas, "?region=510000&briefing=1&lang=en")
     found = {}
