@@ -413,7 +413,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "panel.facilities": {"zh": "服务场所（{n} 处）", "en": "Facilities ({n})"},
     "panel.none": {"zh": "无", "en": "none"},
     # --- the table card (components/table_card.py) ---
-    "table.title": {"zh": "县级排名（前 50）", "en": "County ranking (top 50)"},
+    "table.title_top": {"zh": "县级排名（前 {n}）", "en": "County ranking (top {n})"},
+    "table.title_all": {"zh": "县级排名（{n} 个县）", "en": "County ranking ({n} counties)"},
     "table.csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "table.loading": {"zh": "表格加载中…", "en": "Loading the table…"},
     "table.unavailable": {

@@ -372,13 +372,27 @@ def bivariate_legend(lang: str = "en") -> dict:
     return {**{k: t(f"bivariate.{k}", lang) for k in keys}, "cells": cells}
 
 
+#: Rows the table under the map lists at most (the CSV download has them all).
+TOP = 50
+
+
+def table_title(n_rows: int, lang: str, top: int = TOP) -> str:
+    """The table's heading for what it lists: "top 50" only when the list was cut.
+
+    >>> table_title(50, "en"), table_title(40, "en"), table_title(3, "zh")
+    ('County ranking (top 50)', 'County ranking (40 counties)', '县级排名（3 个县）')
+    """
+    key = "table.title_top" if n_rows >= top else "table.title_all"
+    return t(key, lang).format(n=f"{n_rows:,}")
+
+
 def table_for(
     method: str,
     result: pd.DataFrame,
     names: pd.DataFrame,
     values: pd.Series | None,
     lang: str,
-    top: int = 50,
+    top: int = TOP,
 ) -> pd.DataFrame:
     """The ranked table shown under the map for a mode."""
     if method == VALUES:

@@ -141,6 +141,20 @@ def view_figure(atlas, state) -> dict:
     return fig
 
 
+def result_line(atlas, state) -> str:
+    """What the view's analysis achieved (siting: children newly covered), the line a
+    run leaves under the controls; a view opened from a link shows it too."""
+    params = state.analysis_params()
+    if params is None:
+        return ""
+    try:
+        line = atlas.mode_summary(params, state.period, state.lang)
+    except (ValueError, KeyError):  # a mode this period cannot run: the map says why
+        return ""
+    line = line.removeprefix(" · ")
+    return line[:1].upper() + line[1:]
+
+
 def map_patch(
     atlas,
     patch,

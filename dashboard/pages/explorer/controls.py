@@ -134,13 +134,13 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 id=ids.SUMMARY,
                 className="atlas-summary",
             ),
-            analysis_controls(state),
+            analysis_controls(atlas, state),
         ],
         className="atlas-controls",
     )
 
 
-def analysis_controls(state: ViewState) -> html.Div:
+def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
     """Map mode and the parameters of the analysis methods."""
     lang = state.lang
 
@@ -215,7 +215,12 @@ def analysis_controls(state: ViewState) -> html.Div:
                 ],
             ),
             html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
-            html.Div(id=ids.ANALYSIS_RESULT, className="analysis-status", role="status"),
+            html.Div(
+                map_views.result_line(atlas, state),
+                id=ids.ANALYSIS_RESULT,
+                className="analysis-status",
+                role="status",
+            ),
             html.Div(_mode_note(state), id=ids.ANALYSIS_NOTE, className="definition"),
         ],
         className="analysis-controls",

@@ -17,6 +17,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.atlas import Atlas
 from dashboard.i18n import t
+from dashboard.methods import table_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -25,11 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
 def table_card(atlas: Atlas, state: ViewState) -> html.Section:
     """The table's heading and CSV button, and the slot the grid fills after first paint."""
     lang = state.lang
+    data = table_data(atlas, state)
     return html.Section(
         [
             html.Div(
                 [
-                    html.H2(t("table.title", lang)),
+                    html.H2(table_title(len(data["rows"]), lang), id=ids.TABLE_TITLE),
                     html.Button(
                         t("table.csv", lang),
                         id=ids.TABLE_CSV,
@@ -40,7 +42,7 @@ def table_card(atlas: Atlas, state: ViewState) -> html.Section:
                 ],
                 className="table-head",
             ),
-            dcc.Store(id=ids.TABLE_DATA, data=table_data(atlas, state)),
+            dcc.Store(id=ids.TABLE_DATA, data=data),
             html.Div(
                 html.P(t("table.loading", lang), className="table-wait"),
                 id=ids.TABLE_SLOT,
@@ -71,13 +73,19 @@ def table_data(atlas: Atlas, state) -> dict:
         rows, defs, _ = atlas.mode_table(
             "values", None, state.indicator, state.period, state.lang, scope=scope
         )
-    return pack(atlas, rows, defs, state.period)
+    return pack(atlas, rows, defs, state.period, state.lang)
 
 
-def pack(atlas: Atlas, rows: list, defs: list, period: str | None) -> dict:
-    """The Store's form of a table (see ``callbacks.analysis``)."""
+def pack(atlas: Atlas, rows: list, defs: list, period: str | None, lang: str) -> dict:
+    """The Store's form of a table (see ``callbacks.analysis``); its heading says how
+    many rows it lists."""
     synthetic = bool(period) and atlas.is_synthetic(period)
-    return {"rows": rows, "defs": defs, "csv": csv_params(synthetic)}
+    return {
+        "rows": rows,
+        "defs": defs,
+        "csv": csv_params(synthetic),
+        "title": table_title(len(rows), lang),
+    }
 
 
 def table_grid() -> dag.AgGrid:

@@ -44,6 +44,17 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.ANALYSIS_TABLE, "id"),
     )
 
+    # The heading says how many rows the table lists ("top 50", or "40 counties").
+    app.clientside_callback(
+        """function(data) {
+            if (!data || !data.title) { throw window.dash_clientside.PreventUpdate; }
+            return data.title;
+        }""",
+        Output(ids.TABLE_TITLE, "children"),
+        Input(ids.TABLE_DATA, "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),
         Output(ids.ANALYSIS_NOTE, "children"),
@@ -97,16 +108,25 @@ def register(app, atlas: Atlas) -> None:
             # The values callback redraws the map; only refresh the side table here.
             try:
                 rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
+                figure = no_update
+                if trigger == ids.REGION and params is not None:  # legend of the new region
+                    figure = map_views.analysis_patch(
+                        atlas, Patch(), params, period, lang, scheme, region
+                    ).to_plotly_json()
             except (ValueError, KeyError):
                 return no_update, no_update, no_update, no_update
-            table = pack(atlas, rows, defs, period)
-            return no_update, no_update if table_only else note, table, no_update
+            table = pack(atlas, rows, defs, period, lang)
+            return figure, no_update if table_only else note, table, no_update
         set_progress(methods.progress_text(view.mode, view.perm, lang))
         try:
             if params is None:
-                patch = map_views.map_patch(atlas, Patch(), indicator, period, scheme, lang)
+                patch = map_views.map_patch(
+                    atlas, Patch(), indicator, period, scheme, lang, region=region
+                )
             else:
-                patch = map_views.analysis_patch(atlas, Patch(), params, period, lang, scheme)
+                patch = map_views.analysis_patch(
+                    atlas, Patch(), params, period, lang, scheme, region
+                )
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
             message = t("error.compute", lang).format(msg=str(exc).strip("'\""))
@@ -121,4 +141,4 @@ def register(app, atlas: Atlas) -> None:
             from dashboard.pages.explorer.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
-        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period), done
+        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period, lang), done

@@ -41,7 +41,7 @@ def register(app, atlas: Atlas) -> None:
             breaks=breaks,
         ).style()  # fmt: skip
         patch = Patch()
-        map_views.zoom_patch(atlas, patch, region)
+        map_views.zoom_patch(atlas, patch, region, lang)  # frame and place names
         summary = None
         if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
             try:
