@@ -413,6 +413,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "panel.facilities": {"zh": "服务场所（{n} 处）", "en": "Facilities ({n})"},
     "panel.none": {"zh": "无", "en": "none"},
     # --- the table card (components/table_card.py) ---
+    "selection.count": {
+        "zh": "已选 {n} 个县：地图、图表和表格只突出显示这些县。",
+        "en": "{n} counties selected: the map, charts and table show them.",
+    },
+    "selection.clear": {"zh": "清除选择", "en": "Clear selection"},
     "table.title_top": {"zh": "县级排名（前 {n}）", "en": "County ranking (top {n})"},
     "table.title_all": {"zh": "县级排名（{n} 个县）", "en": "County ranking ({n} counties)"},
     "table.csv": {"zh": "下载 CSV", "en": "Download CSV"},

@@ -32,7 +32,10 @@ def test_numbers_have_thousands_separators_and_units(dash_app, lang):
     rows, defs, _ = _table(dash_app.atlas, lang)
     by_field = {d["field"]: d for d in defs}
     value = by_field["value"]
-    assert value["headerName"] == {"zh": "农村留守儿童（人）", "en": "Left-behind children (children)"}[lang]
+    assert (
+        value["headerName"]
+        == {"zh": "农村留守儿童（人）", "en": "Left-behind children (children)"}[lang]
+    )
     assert "d3.format(',.0f')" in value["valueFormatter"]["function"]
     assert value["type"] == "numericColumn"
     assert max(r["value"] for r in rows if isinstance(r["value"], (int, float))) > 1000

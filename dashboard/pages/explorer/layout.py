@@ -49,6 +49,7 @@ def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None =
             dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.SELECTED, data=state.county or ""),
             dcc.Store(id=ids.SELECTION, data=[]),
+            dcc.Store(id=ids.SELECTION_FROM, data=""),  # "table" when ticked there
             # Set once the map has painted (the charts fill), then once the bundles left
             # out of the page have loaded (the table mounts): dashboard.deferred.
             dcc.Store(id=ids.PAINTED, data=False),

@@ -10,6 +10,7 @@ from dashboard import ids, methods
 from dashboard.atlas import Atlas
 from dashboard.i18n import t
 from dashboard.presenters import map as map_views
+from dashboard.presenters.selection import narrow
 from dashboard.view import ViewState
 
 
@@ -35,11 +36,12 @@ def register(app, atlas: Atlas) -> None:
     app.clientside_callback(
         """function(data, _mounted) {
             if (!data) { throw window.dash_clientside.PreventUpdate; }
-            return [data.rows, data.defs, data.csv];
+            return [data.rows, data.defs, data.csv, {ids: data.selected || []}];
         }""",
         Output(ids.ANALYSIS_TABLE, "rowData"),
         Output(ids.ANALYSIS_TABLE, "columnDefs"),
         Output(ids.ANALYSIS_TABLE, "csvExportParams"),
+        Output(ids.ANALYSIS_TABLE, "selectedRows"),
         Input(ids.TABLE_DATA, "data"),
         Input(ids.ANALYSIS_TABLE, "id"),
     )
@@ -73,6 +75,7 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PFILTER, "value"),
         State(ids.SCHEME, "value"),
         State(ids.LANG, "data"),
+        State(ids.SELECTION, "data"),
         background=True,
         progress=Output(ids.ANALYSIS_STATUS, "children"),
         progress_default="",
@@ -91,13 +94,17 @@ def register(app, atlas: Atlas) -> None:
     def run_analysis(
         set_progress,
         mode, perms, seed, fdr, radius, k, indicator, period, region, programme, only,
-        scheme, lang,
+        scheme, lang, selection,
     ):  # fmt: skip
         started = time.perf_counter()
         trigger = (callback_context.triggered_id or "") if callback_context else ""
         # The table lists the region's counties (or the programme's, used as a filter);
         # the analysis itself always runs on the whole country.
-        scope = atlas.scope_codes(region, programme, bool(only))
+        # While counties are selected, the table lists those of them (issue 16).
+        scope = narrow(
+            atlas.scope_codes(region, programme, bool(only)), selection,
+            atlas.layers.counties_web.index,
+        )  # fmt: skip
         table_only = trigger in (ids.REGION, ids.PROGRAMME, ids.PFILTER)
         view = ViewState.from_controls(
             indicator=indicator, period=period, scheme=scheme, mode=mode, perm=perms, seed=seed,
@@ -115,7 +122,7 @@ def register(app, atlas: Atlas) -> None:
                     ).to_plotly_json()
             except (ValueError, KeyError):
                 return no_update, no_update, no_update, no_update
-            table = pack(atlas, rows, defs, period, lang)
+            table = pack(atlas, rows, defs, period, lang, selection)
             return figure, no_update if table_only else note, table, no_update
         set_progress(methods.progress_text(view.mode, view.perm, lang))
         try:
@@ -141,4 +148,4 @@ def register(app, atlas: Atlas) -> None:
             from dashboard.pages.explorer.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
-        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period, lang), done
+        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period, lang, selection), done
