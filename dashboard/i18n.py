@@ -180,6 +180,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "are drawn in chromium, and Chinese needs the Noto CJK fonts). Ask the "
         "administrator to run: {command}",
     },
+    "export.busy": {
+        "zh": "正在生成{name}… {seconds} 秒（通常需 5–15 秒）",
+        "en": "Preparing the {name}… {seconds} s (usually 5-15 s)",
+    },
+    "export.done": {
+        "zh": "{name}已生成（{seconds} 秒），已开始下载。",
+        "en": "{name} ready ({seconds} s); the download has started.",
+    },
+    "export.bad_parameter": {
+        "zh": "无法导出：链接中的参数 {name} 不可用，请在地图页重新选择。",
+        "en": "Cannot export: the link's parameter {name} cannot be used; choose it again on "
+        "the map page.",
+    },
     "export.failed": {
         "zh": "导出失败：绘图程序出错或超时，请稍后重试。",
         "en": "The export failed: the renderer crashed or timed out. Please try again.",
@@ -721,6 +734,132 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.title_period": {"zh": "标题中的时期", "en": "Title period"},
     "rule.too_large": {"zh": "人数超过 1000 万，不可能", "en": "Too large"},
     "rule.unknown_code": {"zh": "代码无法识别", "en": "Unknown code"},
+    # --- dropdowns' own words (dcc.Dropdown ``labels``; {num_selected} filled by Dash)
+    "dropdown.select_all": {"zh": "全选", "en": "Select All"},
+    "dropdown.deselect_all": {"zh": "全不选", "en": "Deselect All"},
+    "dropdown.selected_count": {"zh": "已选 {num_selected} 项", "en": "{num_selected} selected"},
+    "dropdown.search": {"zh": "搜索", "en": "Search"},
+    "dropdown.clear_search": {"zh": "清除搜索", "en": "Clear search"},
+    "dropdown.clear_selection": {"zh": "清除所选", "en": "Clear selection"},
+    "dropdown.no_options_found": {"zh": "没有匹配的选项", "en": "No options found"},
+    # --- the table's own words: AG Grid's locale text (dashGridOptions.localeText) for
+    # paging, filter menus and screen-reader labels. English is AG Grid's; Chinese from
+    # AG Grid's zh-CN locale (@ag-grid-community/locale, MIT), edited where it read
+    # awkwardly ("1 至 10 / 50", 筛选 for filter, keys named as on the keyboard).
+    "grid.page": {"zh": "页", "en": "Page"},
+    "grid.to": {"zh": "至", "en": "to"},
+    "grid.of": {"zh": "/", "en": "of"},
+    "grid.more": {"zh": "更多", "en": "More"},
+    "grid.firstPage": {"zh": "第一页", "en": "First Page"},
+    "grid.previousPage": {"zh": "上一页", "en": "Previous Page"},
+    "grid.nextPage": {"zh": "下一页", "en": "Next Page"},
+    "grid.lastPage": {"zh": "最后一页", "en": "Last Page"},
+    "grid.pageSizeSelectorLabel": {"zh": "每页行数：", "en": "Page Size:"},
+    "grid.pageLastRowUnknown": {"zh": "?", "en": "?"},
+    "grid.noRowsToShow": {"zh": "没有可显示的行", "en": "No Rows To Show"},
+    "grid.loadingOoo": {"zh": "加载中...", "en": "Loading..."},
+    "grid.loadingError": {"zh": "错误", "en": "ERR"},
+    "grid.filterOoo": {"zh": "筛选…", "en": "Filter..."},
+    "grid.equals": {"zh": "等于", "en": "Equals"},
+    "grid.notEqual": {"zh": "不等于", "en": "Does not equal"},
+    "grid.blank": {"zh": "空白", "en": "Blank"},
+    "grid.notBlank": {"zh": "非空", "en": "Not blank"},
+    "grid.empty": {"zh": "选择一个", "en": "Choose one"},
+    "grid.lessThan": {"zh": "小于", "en": "Less than"},
+    "grid.greaterThan": {"zh": "大于", "en": "Greater than"},
+    "grid.lessThanOrEqual": {"zh": "小于等于", "en": "Less than or equal to"},
+    "grid.greaterThanOrEqual": {"zh": "大于等于", "en": "Greater than or equal to"},
+    "grid.inRange": {"zh": "介于", "en": "Between"},
+    "grid.inRangeStart": {"zh": "从", "en": "From"},
+    "grid.inRangeEnd": {"zh": "到", "en": "To"},
+    "grid.contains": {"zh": "包含", "en": "Contains"},
+    "grid.notContains": {"zh": "不包含", "en": "Does not contain"},
+    "grid.startsWith": {"zh": "开始于", "en": "Begins with"},
+    "grid.endsWith": {"zh": "结束于", "en": "Ends with"},
+    "grid.andCondition": {"zh": "和", "en": "AND"},
+    "grid.orCondition": {"zh": "或", "en": "OR"},
+    "grid.applyFilter": {"zh": "应用", "en": "Apply"},
+    "grid.resetFilter": {"zh": "重置", "en": "Reset"},
+    "grid.clearFilter": {"zh": "清除", "en": "Clear"},
+    "grid.cancelFilter": {"zh": "取消", "en": "Cancel"},
+    "grid.selectAll": {"zh": "(全选)", "en": "(Select All)"},
+    "grid.searchOoo": {"zh": "搜索...", "en": "Search..."},
+    "grid.ariaRowSelect": {"zh": "按空格键选择此行", "en": "Press SPACE to select this row"},
+    "grid.ariaRowDeselect": {
+        "zh": "按空格键取消选择此行",
+        "en": "Press SPACE to deselect this row",
+    },
+    "grid.ariaRowToggleSelection": {
+        "zh": "按空格键切换此行的选择",
+        "en": "Press Space to toggle row selection",
+    },
+    "grid.ariaRowSelectAll": {
+        "zh": "按空格键切换全部行的选择",
+        "en": "Press Space to toggle all rows selection",
+    },
+    "grid.ariaChecked": {"zh": "已选中", "en": "checked"},
+    "grid.ariaUnchecked": {"zh": "未选中", "en": "unchecked"},
+    "grid.ariaHeaderSelection": {"zh": "具有标题选择的列", "en": "Column with Header Selection"},
+    "grid.ariaFilterInput": {"zh": "筛选输入", "en": "Filter Input"},
+    "grid.ariaFilterValue": {"zh": "筛选值", "en": "Filter Value"},
+    "grid.ariaFilteringOperator": {"zh": "筛选条件", "en": "Filtering Operator"},
+    "grid.ariaFilterColumnsInput": {"zh": "筛选列输入", "en": "Filter Columns Input"},
+    "grid.ariaFilterFromValue": {"zh": "筛选起始值", "en": "Filter from value"},
+    "grid.ariaFilterToValue": {"zh": "筛选结束值", "en": "Filter to value"},
+    "grid.ariaFilterMenuOpen": {"zh": "打开筛选菜单", "en": "Open Filter Menu"},
+    "grid.ariaMenuColumn": {
+        "zh": "按 Alt+↓ 打开列菜单",
+        "en": "Press ALT DOWN to open column menu",
+    },
+    "grid.ariaColumnFiltered": {"zh": "此列已筛选", "en": "Column Filtered"},
+    "grid.ariaSortableColumn": {"zh": "按回车键排序", "en": "Press ENTER to sort"},
+    "grid.ariaLabelColumnMenu": {"zh": "列菜单", "en": "Column Menu"},
+    "grid.ariaLabelColumnFilter": {"zh": "列筛选", "en": "Column Filter"},
+    "grid.ariaLabelSelectField": {"zh": "选择字段", "en": "Select Field"},
+    "grid.ariaPageSizeSelectorLabel": {"zh": "页面大小", "en": "Page Size"},
+    "grid.ariaSearch": {"zh": "搜索", "en": "Search"},
+    "grid.ariaSearchFilterValues": {"zh": "搜索筛选值", "en": "Search filter values"},
+    "grid.ariaSkeletonCellLoading": {"zh": "行数据加载中", "en": "Row data is loading"},
+    "grid.ariaSkeletonCellLoadingFailed": {"zh": "行加载失败", "en": "Row failed to load"},
+    "grid.ariaIndeterminate": {"zh": "不确定", "en": "indeterminate"},
+    "grid.ariaVisible": {"zh": "可见", "en": "visible"},
+    "grid.ariaHidden": {"zh": "隐藏", "en": "hidden"},
+    "grid.ariaToggleVisibility": {
+        "zh": "按空格键切换可见性",
+        "en": "Press SPACE to toggle visibility",
+    },
+    "grid.ariaDropZoneColumnComponentSortAscending": {"zh": "升序", "en": "ascending"},
+    "grid.ariaColumn": {"zh": "列", "en": "Column"},
+    "grid.ariaColumnGroup": {"zh": "列组", "en": "Column Group"},
+    "grid.ariaInputEditor": {"zh": "输入编辑器", "en": "Input Editor"},
+    "grid.ariaDateFilterInput": {"zh": "日期过滤器输入", "en": "Date Filter Input"},
+    "grid.ariaRowSelectionDisabled": {
+        "zh": "此行的行选择功能被禁用",
+        "en": "Row Selection is disabled for this row",
+    },
+    "grid.ariaLabelDialog": {"zh": "对话框", "en": "Dialog"},
+    "grid.ariaChartMenuClose": {"zh": "关闭图表编辑菜单", "en": "Close Chart Edit Menu"},
+    "grid.ariaFilterPanelList": {"zh": "过滤列表", "en": "Filter List"},
+    "grid.sortAscending": {"zh": "升序排列", "en": "Sort Ascending"},
+    "grid.sortDescending": {"zh": "降序排列", "en": "Sort Descending"},
+    "grid.sortUnSort": {"zh": "清除排序", "en": "Clear Sort"},
+    "grid.columnFilter": {"zh": "列筛选", "en": "Column Filter"},
+    "grid.columnChooser": {"zh": "选择列", "en": "Choose Columns"},
+    "grid.pinColumn": {"zh": "固定列", "en": "Pin Column"},
+    "grid.autosizeThisColumn": {"zh": "自动调整该列", "en": "Autosize This Column"},
+    "grid.autosizeAllColumns": {"zh": "自动调整所有列", "en": "Autosize All Columns"},
+    "grid.resetColumns": {"zh": "重置列", "en": "Reset Columns"},
+    "grid.noPin": {"zh": "取消固定", "en": "No Pin"},
+    "grid.pinLeft": {"zh": "固定在左侧", "en": "Pin Left"},
+    "grid.pinRight": {"zh": "固定在右侧", "en": "Pin Right"},
+    "grid.chooseColumns": {"zh": "选择列", "en": "Choose Columns"},
+    "grid.before": {"zh": "之前", "en": "Before"},
+    "grid.after": {"zh": "之后", "en": "After"},
+    "grid.ariaLabelAdvancedFilterAutocomplete": {
+        "zh": "高级筛选自动完成",
+        "en": "Advanced Filter Autocomplete",
+    },
+    "grid.footerTotal": {"zh": "合计", "en": "Total"},
 }
 
 
@@ -730,6 +869,18 @@ def t(key: str, lang: str = "zh") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["zh"]
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """A dropdown's own words (search box, select all, nothing found) in `lang`: the
+    ``labels`` of every ``dcc.Dropdown`` (Dash's defaults are English)."""
+    return {k[9:]: t(k, lang) for k in STRINGS if k.startswith("dropdown.")}
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's ``localeText`` in `lang` (the ``grid.*`` entries), so the table's paging
+    and filter menus speak the page's language."""
+    return {k[5:]: t(k, lang) for k in STRINGS if k.startswith("grid.")}
 
 
 def other_lang(lang: str) -> str:

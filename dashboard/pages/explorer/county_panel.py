@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import dropdown_labels, fmt_number, t
 
 KIND = ("district", "county", "city", "other")
 FACILITY_KIND = ("children_home", "activity_centre")
@@ -14,6 +14,7 @@ FACILITY_KIND = ("children_home", "activity_centre")
 def search_box(lang: str) -> html.Div:
     return html.Div(
         dcc.Dropdown(
+            labels=dropdown_labels(lang),
             id=ids.SEARCH,
             options=[],
             searchable=True,

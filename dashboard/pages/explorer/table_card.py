@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.i18n import t
+from dashboard.i18n import grid_locale, t
 from dashboard.methods import table_title
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,8 +126,9 @@ def pack(
     }
 
 
-def table_grid() -> dag.AgGrid:
-    """The grid, empty: its rows and columns come from the Store when it mounts."""
+def table_grid(lang: str) -> dag.AgGrid:
+    """The grid, empty: its rows and columns come from the Store when it mounts; its
+    paging and filter menus in the page's language."""
     return dag.AgGrid(
         id=ids.ANALYSIS_TABLE,
         rowData=[],
@@ -141,6 +142,7 @@ def table_grid() -> dag.AgGrid:
             "paginationPageSize": 10,
             "paginationPageSizeSelector": [10, 20, 50],
             "animateRows": False,
+            "localeText": grid_locale(lang),
         },
         style={"height": "380px"},
     )

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import STRINGS, other_lang, t
+from dashboard.i18n import STRINGS, dropdown_labels, other_lang, t
 from dashboard.uploads import DATUMS
 
 #: Largest file the page accepts (the browser sends it base64-encoded, 4/3 larger,
@@ -130,6 +130,7 @@ def _upload_section(atlas, lang: str) -> html.Section:
                         [
                             t("upload_datum", lang),
                             dcc.Dropdown(
+                                labels=dropdown_labels(lang),
                                 id=ids.UP_DATUM,
                                 options=[
                                     {"label": "WGS-84", "value": "wgs84"},
@@ -194,6 +195,7 @@ def mapping_editor(info: dict, lang: str) -> html.Div:
                 [
                     html.Span(t(f"field_{fld}", lang), className="mapping-field", title=fld),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id={"type": ids.UP_MAP_FIELD, "field": fld},
                         options=options,
                         value=info["mapping"].get(fld, ""),

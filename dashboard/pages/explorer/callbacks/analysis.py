@@ -30,7 +30,7 @@ def register(app, atlas: Atlas) -> None:
             return no_update, no_update
         if loaded == "failed":  # the bundle did not load: say so instead of a broken grid
             return table_unavailable(lang), True
-        return table_grid(), False
+        return table_grid(lang), False
 
     # The grid shows the table Store: when the Store changes and when the grid mounts.
     app.clientside_callback(
