@@ -248,15 +248,15 @@ class Atlas:
             table = table.rename(columns={indicator: "value"})
         else:
             table = privacy.suppress_frame(table, self.suppress_k)
-        header, spec = None, ",.2f"
+        header, decimals = None, 2
         if params is None:
             ind = indicators.get(indicator)
             unit = indicator_unit(ind, lang)
             header = indicator_name(ind, lang) + (
                 t("unit.brackets", lang).format(unit=unit) if unit else ""
             )
-            spec = f",.{_DECIMALS.get(ind.group, 1)}f"
-        rows, defs = methods.grid_payload(table, lang, value_header=header, value_format=spec)
+            decimals = _DECIMALS.get(ind.group, 1)
+        rows, defs = methods.grid_payload(table, lang, value_header=header, value_decimals=decimals)
         return rows, defs, methods.note(mode, lang)
 
     def place_names(self, lang: str) -> pd.DataFrame:

@@ -461,25 +461,23 @@ COLUMNS: tuple[str, ...] = (
 """Columns the table under the map may show (headers: ``column.<name>`` in the catalogue)."""
 
 
-#: d3-format of each numeric column in the grid: thousands separators, and as many
-#: decimals as the measure carries (counts none, rates two, p-values three).
-FORMATS: dict[str, str] = {
+#: Decimals of each numeric column in the grid, shown with thousands separators:
+#: counts none, rates two, p-values three (``atlasNumber`` in assets/grid.js).
+FORMATS: dict[str, int] = {
     **dict.fromkeys(("rank", "order", "need", "facilities", "facilities_in_reach",
-                     "newly_covered", "cumulative_covered", "gi_bin"), ",.0f"),
+                     "newly_covered", "cumulative_covered", "gi_bin"), 0),
     **dict.fromkeys(("facilities_per_1000", "directors_per_1000", "access_per_1000",
-                     "gap_score", "lisa_i", "gi_z", "geary_c"), ",.2f"),
-    **dict.fromkeys(("lisa_p", "gi_p", "geary_p"), ".3f"),
-    "nearest_facility_km": ",.1f",
+                     "gap_score", "lisa_i", "gi_z", "geary_c"), 2),
+    **dict.fromkeys(("lisa_p", "gi_p", "geary_p"), 3),
+    "nearest_facility_km": 1,
 }  # fmt: skip
 
 
-def value_formatter(spec: str) -> dict:
-    """A dash-ag-grid valueFormatter: numbers by d3-format `spec`, anything else
-    (the "<5" of small-number protection, no data) as it is."""
-    return {
-        "function": f"typeof params.value === 'number' ? d3.format('{spec}')(params.value)"
-        " : (params.value == null ? '' : params.value)"
-    }
+def value_formatter(decimals: int) -> dict:
+    """A dash-ag-grid valueFormatter: numbers with thousands separators and
+    `decimals` places; anything else (the "<5" of small-number protection) as it is.
+    (dash-ag-grid's expression strings have no ``typeof``: the test lives in JS.)"""
+    return {"function": f"atlasNumber(params.value, {int(decimals)})"}
 
 
 def grid_payload(
@@ -487,13 +485,13 @@ def grid_payload(
     lang: str,
     *,
     value_header: str | None = None,
-    value_format: str = ",.2f",
+    value_decimals: int = 2,
 ) -> tuple[list[dict], list[dict]]:
     """rowData and columnDefs for dash-ag-grid.
 
     Numbers keep their type (the grid sorts and filters them as numbers) and are shown
-    with thousands separators (:data:`FORMATS`); ``value_header``/``value_format``: the
-    heading (the indicator and its unit) and format of the indicator's own column.
+    with thousands separators (:data:`FORMATS`); ``value_header``/``value_decimals``: the
+    heading (the indicator and its unit) and decimals of the indicator's own column.
     """
     keep = [c for c in table.columns if c in COLUMNS]
     shown = table[keep].copy()
@@ -509,9 +507,9 @@ def grid_payload(
             "filter": True,
             "resizable": True,
         }
-        spec = value_format if c == "value" else FORMATS.get(c)
-        if spec:
-            d["valueFormatter"] = value_formatter(spec)
+        decimals = value_decimals if c == "value" else FORMATS.get(c)
+        if decimals is not None:
+            d["valueFormatter"] = value_formatter(decimals)
             d["type"] = "numericColumn"  # right-aligned, like every table of figures
         defs.append(d)
     rows = shown.astype(object).where(shown.notna(), None).to_dict("records")

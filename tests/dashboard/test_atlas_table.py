@@ -36,7 +36,7 @@ def test_numbers_have_thousands_separators_and_units(dash_app, lang):
         value["headerName"]
         == {"zh": "农村留守儿童（人）", "en": "Left-behind children (children)"}[lang]
     )
-    assert "d3.format(',.0f')" in value["valueFormatter"]["function"]
+    assert value["valueFormatter"]["function"] == "atlasNumber(params.value, 0)"
     assert value["type"] == "numericColumn"
     assert max(r["value"] for r in rows if isinstance(r["value"], (int, float))) > 1000
     assert "valueFormatter" not in by_field["name_zh"]
@@ -52,5 +52,7 @@ def test_analysis_tables_format_every_number(dash_app):
             numeric = any(isinstance(r.get(d["field"]), float) for r in rows)
             if numeric:
                 assert "valueFormatter" in d, (mode, d["field"])
-                spec = re.search(r"d3.format\('([^']+)'\)", d["valueFormatter"]["function"])[1]
-                assert spec in set(methods.FORMATS.values()) | {",.2f"}
+                decimals = re.fullmatch(
+                    r"atlasNumber\(params.value, (\d)\)", d["valueFormatter"]["function"]
+                )
+                assert decimals and int(decimals[1]) in set(methods.FORMATS.values()) | {2}

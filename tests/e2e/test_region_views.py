@@ -65,3 +65,14 @@ def test_the_table_heading_says_how_many_rows_it_lists(page, live_server, dash_a
         "document.getElementById('table-title').innerText === 'County ranking (top 50)'",
         timeout=60_000,
     )
+
+
+def test_table_figures_have_thousands_separators_and_units(page, live_server):
+    page.goto(live_server + "/?lang=zh")
+    wait_for_map(page)
+    page.wait_for_selector("#analysis-table .ag-row", timeout=60_000)
+    cell = page.locator('#analysis-table .ag-row[row-index="0"] .ag-cell[col-id="value"]')
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+", cell.inner_text().strip()), cell.inner_text()
+    header = page.locator('#analysis-table .ag-header-cell[col-id="value"]').inner_text()
+    assert "（人）" in header, header
+    assert "每页行数" in page.inner_text("#analysis-table")  # the grid's own words in zh
