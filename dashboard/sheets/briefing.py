@@ -26,7 +26,6 @@ import plotly.graph_objects as go
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
 from dashboard.presenters.labels import map_labels
-from dashboard.sheets.render import PAGE_SIZE
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -321,7 +320,7 @@ def _map_spec(
         atlas,
         region,
         lang,
-        size_px=(map_right * PAGE_SIZE[0], (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_SIZE[1]),
+        size_px=(map_right * PAGE_W, (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_H),
         obstacles=(),  # the legend and the inset sit beside the map on a sheet
     )
     fig = map_figure(
