@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "signed_in_as": {"zh": "已登录：", "en": "Signed in as "},
     # account roles (dashboard/accounts/users.py ROLES), shown after the user's name
+    "role.admin": {"zh": "管理员", "en": "admin"},
     "role.editor": {"zh": "编辑", "en": "editor"},
     "role.viewer": {"zh": "只读", "en": "viewer"},
     "upload_kind": {"zh": "数据类型", "en": "Data type"},
@@ -295,6 +296,41 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.mclp.0": {"zh": "已被现有设施覆盖", "en": "Covered by existing"},
     "class.mclp.1": {"zh": "新选址新增覆盖", "en": "Newly covered"},
     "class.mclp.2": {"zh": "仍未覆盖", "en": "Still uncovered"},
+    # --- reporting status (geodata/analysis/reporting.py) ---
+    "mode.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "title.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "note.reporting": {
+        "zh": "已上报：本时期至少有一项人数来自上传的文件；未上报：仍是合成演示数据或无数据。"
+        "台湾、香港、澳门无县级人数，不计入。",
+        "en": "Reported: at least one count of the period came from an uploaded file; not "
+        "reported: still synthetic demo data or no data. Taiwan, Hong Kong and Macao have "
+        "no county counts and are not counted.",
+    },
+    "class.reporting.reported": {"zh": "已上报", "en": "Reported"},
+    "class.reporting.missing": {"zh": "未上报", "en": "Not reported"},
+    "column.reporting_status": {"zh": "上报情况", "en": "Reporting status"},
+    "column.reported_version": {"zh": "版本", "en": "Version"},
+    # --- provenance: where figures came from ---
+    "provenance.notice": {
+        "zh": "本时期 {reported} 个县为上报数据，{synthetic} 个县为合成演示数据（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {synthetic} synthetic (demo data: not statistics, "
+        "must not be quoted).",
+    },
+    "provenance.notice_mixed": {
+        "zh": "本时期 {reported} 个县为上报数据，{mixed} 个县部分上报，{synthetic} 个县为合成演示数据"
+        "（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {mixed} partly reported, {synthetic} synthetic "
+        "(demo data: not statistics, must not be quoted).",
+    },
+    "source.reported": {"zh": "上报数据", "en": "reported"},
+    "source.mixed": {"zh": "部分上报，部分为合成数据", "en": "partly reported, partly synthetic"},
+    "source.synthetic": {"zh": "合成演示数据", "en": "synthetic demo data"},
+    "panel.source": {"zh": "来源：{source}", "en": "Source: {source}"},
+    "panel.source_version": {"zh": "（第 {version} 版）", "en": " (version {version})"},
+    "briefing.mixed_method": {
+        "zh": "数据来源混合：{note}",
+        "en": "Mixed sources: {note}",
+    },
     "level.low": {"zh": "低", "en": "low"},
     "level.mid": {"zh": "中", "en": "mid"},
     "level.high": {"zh": "高", "en": "high"},
@@ -695,6 +731,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.not_whole": {"zh": "人数不是整数", "en": "Not whole"},
     "rule.note_row": {"zh": "注释行", "en": "Note row"},
     "rule.other_period": {"zh": "其他时期的行", "en": "Other period"},
+    "rule.outside_region": {"zh": "不在您负责的地区内", "en": "Outside your region"},
+    "rule.outside_scope": {"zh": "不在声明完整的范围内", "en": "Outside the declared scope"},
     "rule.outside_china": {"zh": "坐标在中国以外", "en": "Outside china"},
     "rule.outside_stated_county": {"zh": "坐标不在所填县内", "en": "Outside stated county"},
     "rule.risk_gt_base": {"zh": "分项大于总数", "en": "Risk gt base"},

@@ -94,6 +94,11 @@ def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:
     """The data source of a period and whether it is synthetic demo data."""
     synthetic = atlas.is_synthetic(period)
     label = t("briefing.source_label", lang)
+    counts = atlas.provenance_counts(period)["children"]
+    if synthetic and counts["reported"] + counts["mixed"]:
+        # A mix: say exactly how much is reported and how much synthetic.
+        note = t("briefing.mixed_method", lang).format(note=atlas.provenance_note(period, lang))
+        return label + note, True
     if synthetic:
         return label + SYNTHETIC_SOURCE, True
     versions = atlas.store.versions("children", period)
