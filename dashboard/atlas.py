@@ -139,6 +139,7 @@ class Atlas:
             _ = self.weights  # built once (about 25 s) and kept beside the layer cache
             loaded = False
             if self.settings.load_demo and not self.store.periods("children"):
+                log.info("generating and loading the synthetic demo data")
                 self.load_demo()
                 loaded = True
             from geodata.ingest.commit import clean_uploads

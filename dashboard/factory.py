@@ -58,6 +58,24 @@ def _secret_key(settings: Settings) -> str:
     raise ValueError(f"{path} is empty: delete it or set ATLAS_SECRET_KEY")
 
 
+#: Libraries that log every step of their work at INFO (kaleido and its browser driver
+#: write some twenty lines per export); they say only warnings unless the level is DEBUG.
+CHATTY_LOGGERS = ("kaleido", "choreographer", "logistro", "numba", "fontTools")
+
+
+def configure_logging(level: str | int) -> None:
+    """One format for the app's log; the chatty libraries above kept to warnings.
+
+    Why: the server's log is read by people running ``make run``/``make serve``: one
+    line per request (werkzeug's or gunicorn's access log) and what went wrong, not
+    kaleido's tab queue.
+    """
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet = logging.getLevelName(level) if isinstance(level, int) else str(level).upper()
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if quiet == "DEBUG" else logging.WARNING)
+
+
 def create_app(settings: Settings | None = None, *, prepare: bool = True) -> dash.Dash:
     """Build the Dash app for `settings` (default: read from the environment).
 
@@ -69,14 +87,12 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     from flask_compress import Compress
 
     from dashboard.atlas import DB_ERRORS, Atlas, DatabaseUnavailable
-    from dashboard.callbacks import register
-    from dashboard.layout import build_layout
+    from dashboard.pages import register
+    from dashboard.pages.explorer.layout import build_layout
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     from dashboard import deploy
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +136,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
             atlas.ensure_ready()
     server.extensions["atlas"] = atlas
     from dashboard.accounts import session as accounts
-    from dashboard.callbacks import export as export_callbacks
+    from dashboard.pages.explorer.callbacks import export as export_callbacks
 
     accounts.init_app(server, atlas)  # user tables, session cookie
     _register_blueprints(server)
@@ -140,14 +156,14 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         return resp
 
     def layout():
-        from dashboard.routing import page_location
+        from dashboard.pages.routing import page_location
 
         pathname, search = page_location()
         try:
             atlas.ensure_ready()
             return build_layout(atlas, search, pathname)
         except (DatabaseUnavailable, *DB_ERRORS):
-            from dashboard.layout import unavailable_page
+            from dashboard.pages.explorer.layout import unavailable_page
 
             return unavailable_page(search)
 
@@ -349,9 +365,7 @@ def worker_app() -> dash.Dash:
     settings = Settings.from_env()
     if not settings.redis_url:
         raise ValueError("REDIS_URL is not set: a worker runs the jobs queued in Redis")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     log = logging.getLogger("atlas.worker")
     wait = 1.0
     while problem := deploy.redis_problem(settings.redis_url):

@@ -232,7 +232,7 @@ def test_api_never_answers_500(client, params, path):
 )
 def test_any_link_opens_a_page(dash_app, query):
     """A link with junk in it still opens the explorer (defaults for what it cannot use)."""
-    from dashboard.layout import build_layout, view_state
+    from dashboard.pages.explorer.layout import build_layout, view_state
 
     atlas = dash_app.atlas
     search = "?" + urlencode(query)

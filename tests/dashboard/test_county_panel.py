@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.components.county_panel import county_panel
+from dashboard.pages.explorer.county_panel import county_panel
 
 
 def test_search_by_name_pinyin_and_code(dash_app):

@@ -103,8 +103,8 @@ def test_grid_arrives_after_paint_and_the_store_holds_the_table(client, dash_app
 
 
 def test_table_data_follows_the_view(dash_app):
-    from dashboard.components.table_card import table_data
-    from dashboard.layout import view_state
+    from dashboard.pages.explorer.layout import view_state
+    from dashboard.pages.explorer.table_card import table_data
 
     atlas = dash_app.atlas
     sichuan = table_data(atlas, view_state(atlas, "?region=510000"))["rows"]

@@ -41,7 +41,7 @@ def test_every_entry_is_in_its_own_language():
 
 def test_every_problem_outcome_and_rule_is_translated():
     """The problems table of an upload: no raw key in the outcome or the rule's label."""
-    from dashboard.components.upload_page import RULES, report_view
+    from dashboard.pages.upload.layout import RULES, report_view
     from geodata.ingest import SEVERITIES
 
     problems = [
@@ -78,6 +78,8 @@ ZH_ALLOWED = {
     "Fisher", "Jenks",
     # the read-only account role as the administrator sets it (``users add NAME viewer``)
     "viewer",
+    # the software an export needs, named as its packages are (what to install)
+    "Debian", "chromium", "CJK",
     # units and the language switch link
     "km", "English",
 }  # fmt: skip

@@ -245,7 +245,7 @@ def test_url_holds_the_whole_view_and_restores_it(client, dash_app):
     """Every control is in the URL; ViewState reads back exactly the same view."""
     from urllib.parse import parse_qs
 
-    from dashboard.layout import view_state
+    from dashboard.pages.explorer.layout import view_state
 
     atlas = dash_app.atlas
     pid = int(atlas.store.programmes()["id"].iloc[0])
@@ -297,7 +297,7 @@ def test_url_holds_the_whole_view_and_restores_it(client, dash_app):
 
 def test_link_with_an_analysis_mode_opens_with_its_map_and_table(client, dash_app):
     """A shared link to a cluster map shows the clusters at once, not the values."""
-    from dashboard.layout import view_state
+    from dashboard.pages.explorer.layout import view_state
 
     atlas = dash_app.atlas
     fig = map_views.view_figure(atlas, view_state(atlas, "?mode=lisa&perm=99"))

@@ -88,7 +88,7 @@ def test_region_in_url_restores_view(client):
 
 
 def test_layout_from_query_string(dash_app):
-    from dashboard.layout import view_state
+    from dashboard.pages.explorer.layout import view_state
 
     s = view_state(dash_app.atlas, "?indicator=migrant&period=2025-H2&region=510000&lang=en")
     assert {k: v for k, v in s.as_dict().items() if k not in {"briefing", "alpha"}} == {

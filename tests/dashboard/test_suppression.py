@@ -62,7 +62,7 @@ def test_county_panel_and_charts(k5_app, small_county):
     row = next(r for r in profile["rows"] if r["id"] == "risk_total")
     assert row["value"] is None and row["hidden"] == "<5"
     assert profile["trend"][0]["left_behind"] == "<5"
-    from dashboard.components.county_panel import county_panel
+    from dashboard.pages.explorer.county_panel import county_panel
 
     assert "<5" in str(county_panel(profile, "zh"))
     dist, _ = map_views.linked_figures(

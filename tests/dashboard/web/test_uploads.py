@@ -201,7 +201,7 @@ def test_problem_reasons_are_explained_in_chinese():
     import re
     from pathlib import Path
 
-    from dashboard.components.upload_page import RULES, reason_text
+    from dashboard.pages.upload.layout import RULES, reason_text
 
     package = Path(__file__).parents[3] / "geodata" / "ingest"
     assert package.is_dir(), package

@@ -128,9 +128,13 @@ def test_summary_reports_counts(layers):
 @pytest.mark.parametrize(
     ("name", "payload"),
     [
-        ("counties.geojson.gz", gzip.compress(b'{"type": "FeatureCollection", "features": []}')),
+        # mtime=0: the payload is part of the test's id, which both xdist workers must agree on
+        (
+            "counties.geojson.gz",
+            gzip.compress(b'{"type": "FeatureCollection", "features": []}', mtime=0),
+        ),
         ("counties.geojson.gz", b"not gzip at all"),
-        ("provinces.geojson.gz", gzip.compress(b"<html>garbage</html>")),
+        ("provinces.geojson.gz", gzip.compress(b"<html>garbage</html>", mtime=0)),
     ],
 )
 def test_damaged_geometry_files_are_not_served(layers, tmp_path, name, payload):

@@ -2,7 +2,7 @@
 report, commit or cancel, and the list of dataset versions with restore and delete.
 
 Only components here; the work is done in :mod:`dashboard.uploads` and the callbacks in
-:mod:`dashboard.callbacks.uploads`.
+:mod:`dashboard.pages.upload.callbacks`.
 """
 
 from __future__ import annotations

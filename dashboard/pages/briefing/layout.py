@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.export_links import export_links
 from dashboard.i18n import t
+from dashboard.pages.explorer.export_links import export_links
 from dashboard.presenters import map as map_views
 from dashboard.sheets.briefing import sheet_text
 

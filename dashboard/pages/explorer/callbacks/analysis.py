@@ -14,7 +14,7 @@ from dashboard.view import ViewState
 
 
 def register(app, atlas: Atlas) -> None:
-    from dashboard.components.table_card import pack, table_grid, table_unavailable
+    from dashboard.pages.explorer.table_card import pack, table_grid, table_unavailable
 
     @app.callback(
         Output(ids.TABLE_SLOT, "children"),
@@ -118,7 +118,7 @@ def register(app, atlas: Atlas) -> None:
         # Background results are pickled through diskcache, which a Patch object does not
         # survive; its JSON form is what the renderer applies anyway.
         if mode == "coverage":
-            from dashboard.components.bivariate import bivariate_grid
+            from dashboard.pages.explorer.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
         return patch.to_plotly_json(), note, pack(atlas, rows, defs, period), done

@@ -2,7 +2,7 @@
 
 Plain links to ``/export/...`` with the page's own query string: the server renders the
 file (see :mod:`dashboard.web.exports`). A clientside callback keeps them in step with
-the URL (:mod:`dashboard.callbacks.export`), so no server round trip is needed.
+the URL (:mod:`dashboard.pages.explorer.callbacks.export`), so no server round trip is needed.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from dash import Input, Output, Patch, State, ctx, html, no_update
 from dashboard import ids
 from dashboard.accounts.session import current_user, private_callback
 from dashboard.atlas import Atlas
-from dashboard.components.programme_card import comparison_table
 from dashboard.i18n import t
+from dashboard.pages.explorer.programme_card import comparison_table
 from dashboard.presenters import overlays
 
 

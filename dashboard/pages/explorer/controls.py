@@ -39,8 +39,8 @@ def definition(indicator_id: str, lang: str) -> str:
 def controls(atlas: Atlas, state: ViewState) -> html.Aside:
     lang = state.lang
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean", "user"]
-    from dashboard.components.county_panel import county_panel, search_box
-    from dashboard.components.programme_card import layer_controls
+    from dashboard.pages.explorer.county_panel import county_panel, search_box
+    from dashboard.pages.explorer.programme_card import layer_controls
 
     selected = state.county
     profile = atlas.county_profile(selected, state.period, lang) if selected else None
@@ -227,7 +227,7 @@ def _mode_note(state):
     mode = state.mode
     note = methods.note(mode, state.lang)
     if mode == "coverage":
-        from dashboard.components.bivariate import bivariate_grid
+        from dashboard.pages.explorer.bivariate import bivariate_grid
 
         return [note, bivariate_grid(state.lang)]
     return note

@@ -6,10 +6,10 @@ from dash import ALL, Input, Output, Patch, State, ctx, no_update, set_props
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.components.controls import definition
-from dashboard.components.county_panel import county_panel
-from dashboard.components.map_card import breadcrumb
 from dashboard.i18n import t
+from dashboard.pages.explorer.controls import definition
+from dashboard.pages.explorer.county_panel import county_panel
+from dashboard.pages.explorer.map_card import breadcrumb
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState
 

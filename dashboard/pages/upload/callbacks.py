@@ -12,8 +12,8 @@ from dash import ALL, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import ids, uploads
 from dashboard.accounts.session import allowed_user, private_callback
-from dashboard.components import upload_page as page
 from dashboard.i18n import t
+from dashboard.pages.upload import layout as page
 from geodata.ingest import ImportFileError
 
 

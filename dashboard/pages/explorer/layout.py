@@ -8,12 +8,12 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.components.charts_card import charts_card
-from dashboard.components.controls import controls
-from dashboard.components.map_card import map_card
-from dashboard.components.programme_card import programme_card
-from dashboard.components.table_card import table_card
 from dashboard.i18n import other_lang, t
+from dashboard.pages.explorer.charts_card import charts_card
+from dashboard.pages.explorer.controls import controls
+from dashboard.pages.explorer.map_card import map_card
+from dashboard.pages.explorer.programme_card import programme_card
+from dashboard.pages.explorer.table_card import table_card
 from dashboard.view import ViewState
 
 
@@ -26,15 +26,15 @@ def view_state(atlas: Atlas, search: str | None) -> ViewState:
 def build_layout(atlas: Atlas, search: str | None = None, pathname: str | None = None) -> html.Div:
     """The whole page for the view in `search` (the upload page under /upload)."""
     if (pathname or "").startswith(("/upload", "/datasets")):
-        from dashboard.components.upload_page import upload_page
+        from dashboard.pages.upload.layout import upload_page
 
         return html.Div([error_banner(), upload_page(atlas, search)])
     state = view_state(atlas, search)
     if state.briefing:  # the view as a sheet, without controls (issue 5)
-        from dashboard.components.briefing_page import briefing_page
+        from dashboard.pages.briefing.layout import briefing_page
 
         return briefing_page(atlas, state, search)
-    from dashboard.components.export_links import export_links
+    from dashboard.pages.explorer.export_links import export_links
 
     lang = state.lang
     notice = atlas.provenance_note(state.period, lang) if state.period else ""

@@ -1,0 +1,1 @@
+"""The briefing page (``?briefing=1``): the view as a sheet, without controls."""

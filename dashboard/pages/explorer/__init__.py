@@ -1,0 +1,1 @@
+"""The explorer: the map, its controls, charts and table (``/``)."""

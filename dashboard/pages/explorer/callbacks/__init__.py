@@ -1,0 +1,1 @@
+"""Callbacks of the explorer page, one module per area."""

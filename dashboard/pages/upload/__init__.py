@@ -1,0 +1,1 @@
+"""The upload page (``/upload``, ``/datasets``): the import wizard and dataset versions."""
