@@ -375,7 +375,7 @@ class Atlas:
         # value of the row is synthetic (a merge over the demo leaves a mix).
         for kind, prefix in (("children", ""), ("facilities", "facilities_")):
             prov = self.store.provenance(kind, period).set_index("code")
-            table[f"{prefix}source"] = prov["source"].reindex(table.index).fillna("")
+            table[f"{prefix}source"] = prov["source"].astype(object).reindex(table.index).fillna("")
             table[f"{prefix}source_version"] = prov["source_version"].reindex(table.index)
         table["synthetic"] = table["source"].isin(("synthetic", "mixed")) | table[
             "facilities_source"

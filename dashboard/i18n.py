@@ -65,6 +65,67 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind_children": {"zh": "儿童数量（按县）", "en": "Child counts (per county)"},
     "kind_facilities": {"zh": "关爱服务机构", "en": "Care facilities"},
     "upload_period": {"zh": "时期（如 2025-H1）", "en": "Period (e.g. 2025-H1)"},
+    "upload_mode": {"zh": "提交方式", "en": "Commit as"},
+    "mode_merge": {
+        "zh": "合并（只更新文件中的县）",
+        "en": "Merge (update the counties in the file)",
+    },
+    "mode_replace": {
+        "zh": "替换（文件是所选范围的完整数据）",
+        "en": "Replace (the file is complete for the scope)",
+    },
+    "upload_scope": {"zh": "范围（区划代码）", "en": "Scope (region code)"},
+    "mode_short_merge": {"zh": "合并", "en": "merge"},
+    "mode_short_replace": {"zh": "替换", "en": "replace"},
+    "upload_template_intro": {"zh": "填报模板：", "en": "Templates to fill in: "},
+    "upload_template": {
+        "zh": "下载本地区儿童人数填报表（电子表格）",
+        "en": "children's counts for your region (Excel)",
+    },
+    "upload_template_facilities": {"zh": "关爱服务设施填报表", "en": "care facilities"},
+    "preview.title": {
+        "zh": "提交后的变化（{mode}）：",
+        "en": "What the commit will change ({mode}):",
+    },
+    "preview.done": {"zh": "已提交（{mode}）：", "en": "Committed ({mode}):"},
+    "preview.submitted": {
+        "zh": "已提交审核（{mode}），批准后：",
+        "en": "Submitted for review ({mode}); once approved:",
+    },
+    "preview.line": {
+        "zh": "更新 {updated} 个县，新增 {added} 个县，{unchanged} 个县不变",
+        "en": "{updated} counties updated, {added} new, {unchanged} unchanged",
+    },
+    "preview.unreported": {
+        "zh": "{n} 个县将变为“未上报”（无数据）：",
+        "en": "{n} counties become not reported (no data):",
+    },
+    "report_submitted": {
+        "zh": "已提交审核（编号 {id}）：由负责本地区的编辑批准后合并。",
+        "en": "Submitted for review (no. {id}): merged once an editor for your region approves it.",
+    },
+    "round.title": {"zh": "本轮上报", "en": "This collection round"},
+    "round.line": {
+        "zh": "{period}：已上报 {reported} / {expected} 个县。",
+        "en": "{period}: {reported} of {expected} counties reported.",
+    },
+    "round.days_left": {
+        "zh": "截止 {deadline}，还剩 {n} 天。",
+        "en": "Deadline {deadline}: {n} days left.",
+    },
+    "round.overdue": {
+        "zh": "截止 {deadline}，已过 {n} 天。",
+        "en": "Deadline {deadline}: {n} days ago.",
+    },
+    "round.missing": {"zh": "未上报的县", "en": "Counties not reported"},
+    "round.map_link": {"zh": "在地图上查看上报情况", "en": "See the reporting status on the map"},
+    "review.title": {"zh": "待审核的上传", "en": "Uploads for review"},
+    "review.id": {"zh": "编号", "en": "No."},
+    "review.state": {"zh": "状态", "en": "State"},
+    "review.note": {"zh": "审核意见", "en": "Review note"},
+    "review.submitted": {"zh": "待审核", "en": "submitted"},
+    "review.approved": {"zh": "已批准", "en": "approved"},
+    "review.returned": {"zh": "已退回", "en": "returned"},
     "upload_datum": {"zh": "坐标系", "en": "Coordinate datum"},
     "upload_drop": {
         "zh": "拖放或点击选择 CSV / XLSX 文件",

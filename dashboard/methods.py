@@ -82,8 +82,6 @@ class MethodView:
     """The ranked table under the map: (result, names, top) -> rows."""
     progress: str = "progress.any"
     """Catalogue key of the progress line (``{n}``: permutations)."""
-    legend_counts: bool = False
-    """Show each class's number of counties in the legend."""
 
     def title(self, params: AnalysisParams, lang: str) -> str:
         return t(f"title.{self.id}", lang).format(radius=f"{params.radius_km:g}")
@@ -218,7 +216,7 @@ VIEWS: dict[str, MethodView] = {
         MethodView("mclp", {0: "#9ecae1", 1: "#31a354", 2: "#fdae6b"},
                    subtitle=_siting_subtitle, table=_sites_table, progress="progress.mclp"),
         MethodView("reporting", {"reported": "#1a9850", "missing": "#f4a582"},
-                   table=_missing_table, legend_counts=True),
+                   table=_missing_table),
     )
 }  # fmt: skip
 
@@ -276,11 +274,6 @@ def categories(params: AnalysisParams, result: pd.DataFrame, lang: str = "zh") -
     lookup = {code: i for i, code in enumerate(order)}
     classes = np.array([_class_index(x, lookup) for x in result[method.class_column]])
     labels = tuple(v.class_label(o, lang) for o in order)
-    if v.legend_counts:
-        n = np.bincount(classes[classes >= 0], minlength=len(order))
-        labels = tuple(
-            f"{label} ({fmt_number(k, lang, 0)})" for label, k in zip(labels, n, strict=True)
-        )
     return Categories(
         classes,
         labels,

@@ -157,8 +157,22 @@ def preview(data: bytes, filename: str, kind: str) -> dict[str, Any]:
         "headers": list(raw.headers),
         "fields": fields_for(kind),
         "mapping": mapping.to_dict(),
-        "period_hint": ingest.period_from_title(raw.title),
+        "period_hint": period_hint(raw, mapping),
     }
+
+
+def period_hint(raw, mapping) -> str | None:
+    """The period a file names: its title rows, else its period column (when all rows
+    agree), else its file name; None when it names none."""
+    from geodata.periods import normalize_period
+
+    found = ingest.period_from_title(raw.title)
+    pos = mapping.fields.get("period")
+    if not found and pos is not None and pos in raw.body.columns:
+        values = {normalize_period(v) for v in raw.body[pos].astype(str) if v.strip()}
+        values.discard(None)
+        found = values.pop() if len(values) == 1 else None
+    return found or ingest.period_from_title([raw.filename])
 
 
 def fields_for(kind: str) -> list[str]:
