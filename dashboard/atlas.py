@@ -257,7 +257,13 @@ class Atlas:
 
         if params is None:
             return ""
-        return methods.summary_line(params, self.analysis(params, period), lang)
+        line = methods.summary_line(params, self.analysis(params, period), lang)
+        p = self.resolve_period(period)
+        counts = self.provenance_counts(p)["children"]
+        if self.is_synthetic(p) and counts["reported"] + counts["mixed"]:
+            # Over a mix of reported and synthetic figures: the method line says so.
+            line += " · " + self.provenance_note(p, lang)
+        return line
 
     # --- caching --------------------------------------------------------------------
     def stamp(self) -> str:

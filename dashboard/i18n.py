@@ -118,6 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Deadline {deadline}: {n} days ago.",
     },
     "round.missing": {"zh": "未上报的县", "en": "Counties not reported"},
+    "round.more": {"zh": "… 另有 {n} 个县", "en": "… and {n} more"},
     "round.map_link": {"zh": "在地图上查看上报情况", "en": "See the reporting status on the map"},
     "review.title": {"zh": "待审核的上传", "en": "Uploads for review"},
     "review.id": {"zh": "编号", "en": "No."},

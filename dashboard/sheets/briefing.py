@@ -698,6 +698,11 @@ def method_paragraphs(atlas, state: ViewState, text: SheetText) -> list[tuple[st
     pooled = t("briefing.pooled", lang) if state.pooled else ""
     region_breaks = t("briefing.region_breaks", lang)
     data = t("briefing.synthetic_data", lang) if text.synthetic else text.source
+    mixed = atlas.provenance_counts(state.period)["children"]
+    if text.synthetic and mixed["reported"] + mixed["mixed"]:  # a mix: say how much of each
+        data = t("briefing.mixed_method", lang).format(
+            note=atlas.provenance_note(state.period, lang)
+        )
     projection = t("briefing.projection", lang).format(
         credit=text.credit, review="" if text.review else t("briefing.no_review", lang)
     )

@@ -121,7 +121,7 @@ def _round_section(atlas, user, lang: str) -> html.Section:
     items = [html.Li(f"{m['code']} {m['name_zh'] if lang == 'zh' else m['name_en'] or m['name_zh']}")
              for m in missing]  # fmt: skip
     if comp["missing_count"] > len(missing):
-        items.append(html.Li(t("panel.more_facilities", lang).format(
+        items.append(html.Li(t("round.more", lang).format(
             n=comp["missing_count"] - len(missing))))  # fmt: skip
     link = f"/?mode=reporting&period={comp['period']}&lang={lang}" + (
         f"&region={region}" if region and len(region) == 6 and region.endswith("00") else ""

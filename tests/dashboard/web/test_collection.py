@@ -111,6 +111,19 @@ def test_three_prefectures_partial_uploads_then_restore(editors):
     status = status.set_index("code")["reporting_status"]
     assert sorted(status[status == "reported"].index) == sorted(uploaded)
     assert pd.isna(status.get("710000", status[status.index.str.startswith("71")].iloc[0]))
+    # briefings, analyses, the page's notice and the county panel say what is a mix
+    from dashboard.sheets.briefing import source_line
+    from geodata.analysis import AnalysisParams
+
+    line, synthetic = source_line(atlas, P, "en")
+    assert synthetic and "6 counties reported, 2,842 synthetic" in line, line
+    summary = atlas.mode_summary(AnalysisParams(method="reporting"), P, "zh")
+    assert "6 个县为上报数据" in summary, summary
+    assert atlas.provenance_note(P, "zh").startswith("本时期 6 个县为上报数据")
+    profile = atlas.county_profile("520302", P, "en")
+    assert (profile["source"], profile["source_version"], profile["facilities_source"]) == (
+        "reported", 4, "synthetic")  # fmt: skip
+    assert profile["synthetic"]  # its facilities still are
     # a scoped editor cannot restore a version whose change lies outside their region
     zunyi, ztoken = _client(app, "zunyi")
     r = zunyi.post(f"/api/v1/datasets/children/{P}/1/activate",
