@@ -31,10 +31,20 @@ def status(table: pd.DataFrame) -> pd.DataFrame:
     source = table["source"].fillna("").astype(str)
     reported = source.isin(("reported", "mixed")).to_numpy()
     no_counts = table["province_code"].astype(str).isin(NO_COUNTS_PROVINCES).to_numpy()
-    state = np.where(reported, "reported", np.where(no_counts, None, "missing")).astype(object)
+    state = np.array(
+        [
+            ("reported" if r else None if n else "missing")
+            for r, n in zip(reported, no_counts, strict=True)
+        ],
+        dtype=object,
+    )
     version = pd.to_numeric(table["source_version"], errors="coerce").where(reported)
     return pd.DataFrame(
-        {"reporting_status": state, "reported_version": version.astype(float)}, index=table.index
+        {
+            "reporting_status": pd.Series(state, index=table.index, dtype=object),
+            "reported_version": version.astype(float),
+        },
+        index=table.index,
     )
 
 
