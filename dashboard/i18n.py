@@ -127,6 +127,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.submitted": {"zh": "待审核", "en": "submitted"},
     "review.approved": {"zh": "已批准", "en": "approved"},
     "review.returned": {"zh": "已退回", "en": "returned"},
+    "review.approve": {"zh": "批准并合并", "en": "Approve and merge"},
+    "review.return": {"zh": "退回", "en": "Return"},
+    "review.approved_msg": {
+        "zh": "已批准第 {id} 号上传，合并为第 {version} 版。",
+        "en": "Submission {id} approved: merged as version {version}.",
+    },
+    "review.returned_msg": {"zh": "已退回第 {id} 号上传。", "en": "Submission {id} returned."},
     "upload_datum": {"zh": "坐标系", "en": "Coordinate datum"},
     "upload_drop": {
         "zh": "拖放或点击选择 CSV / XLSX 文件",

@@ -36,6 +36,7 @@ def _datasets_denied(lang=None, **_):
 
 def register(app, atlas) -> None:
     settings = atlas.settings
+    register_review(app, atlas)
 
     @app.callback(
         Output(ids.UP_STAGE, "data"),
@@ -306,3 +307,40 @@ def _kw(params: dict) -> dict:
 
 def _one_line(exc: BaseException) -> str:
     return (str(exc).strip().strip("'\"") or type(exc).__name__).splitlines()[0][:300]
+
+
+def register_review(app, atlas) -> None:
+    """Approve or return a submission (editors whose region contains it)."""
+
+    @app.callback(
+        Output(ids.SUB_LIST, "children"),
+        Output(ids.SUB_STATUS, "children"),
+        Output(ids.DS_REFRESH, "data", allow_duplicate=True),
+        Input({"type": ids.SUB_APPROVE, "key": ALL}, "n_clicks"),
+        Input({"type": ids.SUB_RETURN, "key": ALL}, "n_clicks"),
+        State({"type": ids.SUB_NOTE, "key": ALL}, "value"),
+        State({"type": ids.SUB_NOTE, "key": ALL}, "id"),
+        State(ids.UP_CSRF, "data"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    @private_callback("editor", write=True)
+    def review(_approve, _return, notes, note_ids, csrf, lang):
+        lang = lang or "zh"
+        if not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update, no_update, no_update
+        user = _editor(csrf)
+        trigger = ctx.triggered_id
+        sub_id = int(trigger["key"])
+        note = dict(zip([i["key"] for i in note_ids or []], notes or [], strict=False))
+        try:
+            if trigger["type"] == ids.SUB_APPROVE:
+                version = uploads.approve(atlas, user, sub_id)
+                status = t("review.approved_msg", lang).format(id=sub_id, version=version)
+            else:
+                uploads.return_submission(atlas, user, sub_id, note.get(str(sub_id)) or "")
+                status = t("review.returned_msg", lang).format(id=sub_id)
+        except (LookupError, ValueError, PermissionError) as exc:
+            return no_update, t("action_failed", lang).format(msg=_one_line(exc)), no_update
+        subs = uploads.submissions(atlas, user)
+        return page.submissions_table(subs, lang), status, time.time()

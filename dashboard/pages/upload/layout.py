@@ -143,32 +143,59 @@ def _round_section(atlas, user, lang: str) -> html.Section:
 
 
 def _submissions_section(subs: list[dict], lang: str) -> html.Section:
-    """The user's submissions waiting for review (and their outcome)."""
-    rows = [
-        html.Tr(
-            [
-                html.Td(s["id"]),
-                html.Td(kind_label(s["kind"], lang)),
-                html.Td(s["period"]),
-                html.Td(s["created_by"] or ""),
-                html.Td(t(f"review.{s['state']}", lang), className=f"state-{s['state']}"),
-                html.Td(s.get("review_note") or ""),
-            ]
-        )
-        for s in subs
-    ]
-    head = ["review.id", "ds_kind", "period", "ds_by", "review.state", "review.note"]
+    """Uploads waiting for review: the submitter sees their state (and the note of a
+    return); an editor whose region contains one approves or returns it."""
     return html.Section(
         [
             html.H2(t("review.title", lang)),
-            html.Table(
-                [html.Thead(html.Tr([html.Th(t(h, lang)) for h in head])), html.Tbody(rows)],
-                className="datasets-table",
-                id="submissions-table",
-            ),
+            html.Div(id=ids.SUB_STATUS, className="upload-status", role="status"),
+            html.Div(submissions_table(subs, lang), id=ids.SUB_LIST),
         ],
         className="upload-card",
     )
+
+
+def submissions_table(subs: list[dict], lang: str) -> html.Table:
+    head = ["review.id", "ds_kind", "period", "ds_by", "review.state", "review.note"]
+    rows = []
+    for s in subs:
+        key = str(s["id"])
+        note: Any = s.get("review_note") or ""
+        actions = None
+        if s.get("may_review"):
+            note = dcc.Input(id={"type": ids.SUB_NOTE, "key": key}, type="text", maxLength=500,
+                             placeholder=t("review.note", lang))  # fmt: skip
+            actions = html.Td(
+                [
+                    html.Button(
+                        t("review.approve", lang), id={"type": ids.SUB_APPROVE, "key": key}
+                    ),
+                    html.Button(
+                        t("review.return", lang),
+                        id={"type": ids.SUB_RETURN, "key": key},
+                        className="danger",
+                    ),  # fmt: skip
+                ]
+            )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(s["id"]),
+                    html.Td(kind_label(s["kind"], lang)),
+                    html.Td(s["period"]),
+                    html.Td(s["created_by"] or ""),
+                    html.Td(t(f"review.{s['state']}", lang), className=f"state-{s['state']}"),
+                    html.Td(note),
+                    actions,
+                ]
+            )
+        )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(t(h, lang)) for h in head] + [html.Th("")])),
+         html.Tbody(rows)],
+        className="datasets-table",
+        id="submissions-table",
+    )  # fmt: skip
 
 
 def _upload_section(atlas, lang: str, user=None) -> html.Section:

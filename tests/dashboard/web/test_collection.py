@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 
 import openpyxl
 import pandas as pd
@@ -228,6 +229,28 @@ def test_review_submit_approve_and_return(editors, monkeypatch):
     assert boss.post(f"/api/v1/submissions/{sid}/approve",
                      headers={"X-CSRF-Token": btoken}).status_code == 409  # fmt: skip
     assert atlas.store.children(P).set_index("code").loc["520322", "left_behind"] == 400
+    # the upload page's buttons: the reviewer approves through the page's callback
+    r = upload(client, token, _csv({"520322": [6000, 500, 100, 5, 2, 1, 0, 1]}), "z3.csv",
+               period=P)  # fmt: skip
+    sid = r.json["submission_id"]
+    deps = boss.get("/_dash-dependencies").get_json()
+    (dep,) = [d for d in deps if "submissions-list.children" in d["output"]]
+    key = {"type": "submission-approve", "key": str(sid)}
+    body = {
+        "output": dep["output"],
+        "outputs": [{"id": o.split("@")[0].rsplit(".", 1)[0],
+                     "property": o.split("@")[0].rsplit(".", 1)[1]}
+                    for o in dep["output"].strip(".").split("...")],
+        "inputs": [[{"id": key, "property": "n_clicks", "value": 1}], []],
+        "state": [[], [], {"id": "upload-csrf", "property": "data", "value": btoken},
+                  {"id": "upload-lang", "property": "data", "value": "en"}],
+        "changedPropIds": [json.dumps(key, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }  # fmt: skip
+    r = boss.post("/_dash-update-component", json=body)
+    assert r.status_code == 200, r.data[:300]
+    status = r.get_json()["response"]["submissions-status"]["children"]
+    assert f"Submission {sid} approved" in status, status
+    assert atlas.store.children(P).set_index("code").loc["520322", "left_behind"] == 500
     users = app.server.extensions["atlas_users"]
     assert uploads.needs_review(atlas.settings, users.get("boss")) is False
     assert uploads.needs_review(atlas.settings, users.get("zunyi")) is True
