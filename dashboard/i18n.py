@@ -194,6 +194,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds_by": {"zh": "上传人", "en": "By"},
     "ds_rows": {"zh": "行数", "en": "Rows"},
     "ds_synthetic": {"zh": "合成", "en": "synthetic"},
+    "ds_mixed": {"zh": "含合成演示数据", "en": "still holds synthetic values"},
     "restore": {"zh": "恢复此版本", "en": "Restore"},
     "delete": {"zh": "删除", "en": "Delete"},
     "delete_confirm": {

@@ -466,7 +466,13 @@ def datasets_table(rows: list[dict], lang: str, editable: bool) -> html.Table:
     body = []
     for r in rows:
         key = f"{r['kind']}|{r['period']}|{r['version']}"
-        source = r["source"] + (f" ({t('ds_synthetic', lang)})" if r["synthetic"] else "")
+        # A merged version over the demo still holds synthetic values: it says so.
+        tag = "ds_mixed" if r.get("mode") else "ds_synthetic"
+        source = r["source"] + (f" ({t(tag, lang)})" if r["synthetic"] else "")
+        if r.get("mode"):
+            source += f" · {t('mode_short_' + r['mode'], lang)}" + (
+                f" {r['scope']}" if r.get("scope") else ""
+            )
         tds = [
             html.Td(kind_label(r["kind"], lang)),
             html.Td(r["period"]),
