@@ -254,3 +254,22 @@ def test_review_submit_approve_and_return(editors, monkeypatch):
     users = app.server.extensions["atlas_users"]
     assert uploads.needs_review(atlas.settings, users.get("boss")) is False
     assert uploads.needs_review(atlas.settings, users.get("zunyi")) is True
+
+
+def test_facility_labels_follow_each_county(editors):
+    """A county whose facilities all come from an upload: its points lose the synthetic
+    label; the demo's points elsewhere keep it."""
+    from dashboard.presenters import overlays
+
+    app = editors
+    boss, token = _client(app, "boss")
+    body = "名称,类型,区划代码,经度,纬度\n南明儿童之家,儿童之家,520102,106.71,26.57\n"
+    r = upload(boss, token, body, "pts.csv", kind="facilities", period=P, mode="replace",
+               scope="520102")  # fmt: skip
+    assert r.status_code == 200 and r.json["dataset_version"], r.json
+    layer = overlays.facility_layer(app.atlas, P, "520100", "en")
+    texts = layer["children_home"]["text"] + layer["activity_centre"]["text"]
+    mine = [x for x in texts if "南明儿童之家" in x]
+    assert mine and "synthetic" not in mine[0].lower()
+    others = [x for x in texts if "南明儿童之家" not in x]
+    assert others and all("synthetic" in x.lower() for x in others)
