@@ -58,12 +58,82 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "signed_in_as": {"zh": "已登录：", "en": "Signed in as "},
     # account roles (dashboard/accounts/users.py ROLES), shown after the user's name
+    "role.admin": {"zh": "管理员", "en": "admin"},
     "role.editor": {"zh": "编辑", "en": "editor"},
     "role.viewer": {"zh": "只读", "en": "viewer"},
     "upload_kind": {"zh": "数据类型", "en": "Data type"},
     "kind_children": {"zh": "儿童数量（按县）", "en": "Child counts (per county)"},
     "kind_facilities": {"zh": "关爱服务机构", "en": "Care facilities"},
     "upload_period": {"zh": "时期（如 2025-H1）", "en": "Period (e.g. 2025-H1)"},
+    "upload_mode": {"zh": "提交方式", "en": "Commit as"},
+    "mode_merge": {
+        "zh": "合并（只更新文件中的县）",
+        "en": "Merge (update the counties in the file)",
+    },
+    "mode_replace": {
+        "zh": "替换（文件是所选范围的完整数据）",
+        "en": "Replace (the file is complete for the scope)",
+    },
+    "upload_scope": {"zh": "范围（区划代码）", "en": "Scope (region code)"},
+    "mode_short_merge": {"zh": "合并", "en": "merge"},
+    "mode_short_replace": {"zh": "替换", "en": "replace"},
+    "upload_template_intro": {"zh": "填报模板：", "en": "Templates to fill in: "},
+    "upload_template": {
+        "zh": "下载本地区儿童人数填报表（电子表格）",
+        "en": "children's counts for your region (Excel)",
+    },
+    "upload_template_facilities": {"zh": "关爱服务设施填报表", "en": "care facilities"},
+    "preview.title": {
+        "zh": "提交后的变化（{mode}）：",
+        "en": "What the commit will change ({mode}):",
+    },
+    "preview.done": {"zh": "已提交（{mode}）：", "en": "Committed ({mode}):"},
+    "preview.submitted": {
+        "zh": "已提交审核（{mode}），批准后：",
+        "en": "Submitted for review ({mode}); once approved:",
+    },
+    "preview.line": {
+        "zh": "更新 {updated} 个县，新增 {added} 个县，{unchanged} 个县不变",
+        "en": "{updated} counties updated, {added} new, {unchanged} unchanged",
+    },
+    "preview.unreported": {
+        "zh": "{n} 个县将变为“未上报”（无数据）：",
+        "en": "{n} counties become not reported (no data):",
+    },
+    "report_submitted": {
+        "zh": "已提交审核（编号 {id}）：由负责本地区的编辑批准后合并。",
+        "en": "Submitted for review (no. {id}): merged once an editor for your region approves it.",
+    },
+    "round.title": {"zh": "本轮上报", "en": "This collection round"},
+    "round.line": {
+        "zh": "{period}：已上报 {reported} / {expected} 个县。",
+        "en": "{period}: {reported} of {expected} counties reported.",
+    },
+    "round.days_left": {
+        "zh": "截止 {deadline}，还剩 {n} 天。",
+        "en": "Deadline {deadline}: {n} days left.",
+    },
+    "round.overdue": {
+        "zh": "截止 {deadline}，已过 {n} 天。",
+        "en": "Deadline {deadline}: {n} days ago.",
+    },
+    "round.missing": {"zh": "未上报的县", "en": "Counties not reported"},
+    "round.more": {"zh": "… 另有 {n} 个县", "en": "… and {n} more"},
+    "round.map_link": {"zh": "在地图上查看上报情况", "en": "See the reporting status on the map"},
+    "review.title": {"zh": "待审核的上传", "en": "Uploads for review"},
+    "review.id": {"zh": "编号", "en": "No."},
+    "review.state": {"zh": "状态", "en": "State"},
+    "review.note": {"zh": "审核意见", "en": "Review note"},
+    "review.submitted": {"zh": "待审核", "en": "submitted"},
+    "review.approved": {"zh": "已批准", "en": "approved"},
+    "review.returned": {"zh": "已退回", "en": "returned"},
+    "review.approve": {"zh": "批准并合并", "en": "Approve and merge"},
+    "review.return": {"zh": "退回", "en": "Return"},
+    "review.approved_msg": {
+        "zh": "已批准第 {id} 号上传，合并为第 {version} 版。",
+        "en": "Submission {id} approved: merged as version {version}.",
+    },
+    "review.returned_msg": {"zh": "已退回第 {id} 号上传。", "en": "Submission {id} returned."},
     "upload_datum": {"zh": "坐标系", "en": "Coordinate datum"},
     "upload_drop": {
         "zh": "拖放或点击选择 CSV / XLSX 文件",
@@ -124,6 +194,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds_by": {"zh": "上传人", "en": "By"},
     "ds_rows": {"zh": "行数", "en": "Rows"},
     "ds_synthetic": {"zh": "合成", "en": "synthetic"},
+    "ds_mixed": {"zh": "含合成演示数据", "en": "still holds synthetic values"},
     "restore": {"zh": "恢复此版本", "en": "Restore"},
     "delete": {"zh": "删除", "en": "Delete"},
     "delete_confirm": {
@@ -319,6 +390,41 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.mclp.0": {"zh": "已被现有设施覆盖", "en": "Covered by existing"},
     "class.mclp.1": {"zh": "新选址新增覆盖", "en": "Newly covered"},
     "class.mclp.2": {"zh": "仍未覆盖", "en": "Still uncovered"},
+    # --- reporting status (geodata/analysis/reporting.py) ---
+    "mode.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "title.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "note.reporting": {
+        "zh": "已上报：本时期至少有一项人数来自上传的文件；未上报：仍是合成演示数据或无数据。"
+        "台湾、香港、澳门无县级人数，不计入。",
+        "en": "Reported: at least one count of the period came from an uploaded file; not "
+        "reported: still synthetic demo data or no data. Taiwan, Hong Kong and Macao have "
+        "no county counts and are not counted.",
+    },
+    "class.reporting.reported": {"zh": "已上报", "en": "Reported"},
+    "class.reporting.missing": {"zh": "未上报", "en": "Not reported"},
+    "column.reporting_status": {"zh": "上报情况", "en": "Reporting status"},
+    "column.reported_version": {"zh": "版本", "en": "Version"},
+    # --- provenance: where figures came from ---
+    "provenance.notice": {
+        "zh": "本时期 {reported} 个县为上报数据，{synthetic} 个县为合成演示数据（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {synthetic} synthetic (demo data: not statistics, "
+        "must not be quoted).",
+    },
+    "provenance.notice_mixed": {
+        "zh": "本时期 {reported} 个县为上报数据，{mixed} 个县部分上报，{synthetic} 个县为合成演示数据"
+        "（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {mixed} partly reported, {synthetic} synthetic "
+        "(demo data: not statistics, must not be quoted).",
+    },
+    "source.reported": {"zh": "上报数据", "en": "reported"},
+    "source.mixed": {"zh": "部分上报，部分为合成数据", "en": "partly reported, partly synthetic"},
+    "source.synthetic": {"zh": "合成演示数据", "en": "synthetic demo data"},
+    "panel.source": {"zh": "来源：{source}", "en": "Source: {source}"},
+    "panel.source_version": {"zh": "（第 {version} 版）", "en": " (version {version})"},
+    "briefing.mixed_method": {
+        "zh": "数据来源混合：{note}",
+        "en": "Mixed sources: {note}",
+    },
     "level.low": {"zh": "低", "en": "low"},
     "level.mid": {"zh": "中", "en": "mid"},
     "level.high": {"zh": "高", "en": "high"},
@@ -726,6 +832,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.not_whole": {"zh": "人数不是整数", "en": "Not whole"},
     "rule.note_row": {"zh": "注释行", "en": "Note row"},
     "rule.other_period": {"zh": "其他时期的行", "en": "Other period"},
+    "rule.outside_region": {"zh": "不在您负责的地区内", "en": "Outside your region"},
+    "rule.outside_scope": {"zh": "不在声明完整的范围内", "en": "Outside the declared scope"},
     "rule.outside_china": {"zh": "坐标在中国以外", "en": "Outside china"},
     "rule.outside_stated_county": {"zh": "坐标不在所填县内", "en": "Outside stated county"},
     "rule.risk_gt_base": {"zh": "分项大于总数", "en": "Risk gt base"},

@@ -162,6 +162,12 @@ def _sites_table(result: pd.DataFrame, names: pd.DataFrame, top: int) -> pd.Data
     return t_.sort_values("order")
 
 
+def _missing_table(result: pd.DataFrame, names: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Counties not reported, by province (codes sort by province, then prefecture)."""
+    missing = result[result["reporting_status"] == "missing"][["reporting_status"]]
+    return names.join(missing, how="inner").sort_index().head(top)
+
+
 _LISA_COLOURS = {
     "HH": "#d7191c",
     "LL": "#2c7bb6",
@@ -209,6 +215,8 @@ VIEWS: dict[str, MethodView] = {
                    table=_ranked("access_per_1000", None, ascending=True)),
         MethodView("mclp", {0: "#9ecae1", 1: "#31a354", 2: "#fdae6b"},
                    subtitle=_siting_subtitle, table=_sites_table, progress="progress.mclp"),
+        MethodView("reporting", {"reported": "#1a9850", "missing": "#f4a582"},
+                   table=_missing_table),
     )
 }  # fmt: skip
 
@@ -265,9 +273,10 @@ def categories(params: AnalysisParams, result: pd.DataFrame, lang: str = "zh") -
     order = list(method.classes)
     lookup = {code: i for i, code in enumerate(order)}
     classes = np.array([_class_index(x, lookup) for x in result[method.class_column]])
+    labels = tuple(v.class_label(o, lang) for o in order)
     return Categories(
         classes,
-        tuple(v.class_label(o, lang) for o in order),
+        labels,
         tuple(v.colours[o] for o in order),
         v.title(params, lang),
     )
