@@ -116,6 +116,7 @@ bench: setup-test
 	$(PY) -m bench.bench_load --users 200 --think 0.5,2 --fresh --markdown
 	$(PY) -m bench.bench_interactions --markdown
 	$(PY) -m bench.bench_import
+	scripts/pg-test-server.sh run $(PY) -m bench.bench_merge
 	$(PY) bench/bench_analysis.py
 
 clean:

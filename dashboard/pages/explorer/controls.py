@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids, methods
 from dashboard.atlas import Atlas
-from dashboard.i18n import indicator_definition, indicator_name, t
+from dashboard.i18n import dropdown_labels, indicator_definition, indicator_name, t
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState, param_bounds
 from geodata import indicators
@@ -52,6 +52,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("indicator", lang), htmlFor=ids.INDICATOR),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.INDICATOR,
                         options=indicator_options(lang),
                         value=state.indicator,
@@ -68,6 +69,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("period", lang), htmlFor=ids.PERIOD),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.PERIOD,
                         options=atlas.periods(),
                         value=state.period,
@@ -80,6 +82,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("scheme", lang), htmlFor=ids.SCHEME),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.SCHEME,
                         options=[{"label": t(s, lang), "value": s} for s in schemes],
                         value=state.scheme,
@@ -112,6 +115,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                         htmlFor=ids.PALETTE,
                     ),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.PALETTE,
                         value=state.palette or "auto",
                         clearable=False,
@@ -134,13 +138,13 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 id=ids.SUMMARY,
                 className="atlas-summary",
             ),
-            analysis_controls(state),
+            analysis_controls(atlas, state),
         ],
         className="atlas-controls",
     )
 
 
-def analysis_controls(state: ViewState) -> html.Div:
+def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
     """Map mode and the parameters of the analysis methods."""
     lang = state.lang
 
@@ -166,6 +170,7 @@ def analysis_controls(state: ViewState) -> html.Div:
         [
             html.Label(t("controls.mode", lang), htmlFor=ids.MODE),
             dcc.Dropdown(
+                labels=dropdown_labels(lang),
                 id=ids.MODE,
                 value=state.mode,
                 clearable=False,
@@ -215,7 +220,12 @@ def analysis_controls(state: ViewState) -> html.Div:
                 ],
             ),
             html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
-            html.Div(id=ids.ANALYSIS_RESULT, className="analysis-status", role="status"),
+            html.Div(
+                map_views.result_line(atlas, state),
+                id=ids.ANALYSIS_RESULT,
+                className="analysis-status",
+                role="status",
+            ),
             html.Div(_mode_note(state), id=ids.ANALYSIS_NOTE, className="definition"),
         ],
         className="analysis-controls",
