@@ -41,6 +41,51 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           });
         });
       }, Promise.resolve(true));
+    },
+    /* The view's query (dashboard/pages/explorer/callbacks/history.py) into the address
+       bar: a new history entry, or in place of the current one after Back or Forward
+       restored a view. Returns it for the location component, which then finds the
+       address already right and does not push a second entry. */
+    pushView: function (view) {
+      if (!view || typeof view.q !== 'string') {
+        throw window.dash_clientside.PreventUpdate;
+      }
+      var q = view.q === '?' ? '' : view.q;
+      if (q !== window.location.search) {
+        var url = window.location.pathname + q + window.location.hash;
+        if (view.replace) {
+          window.history.replaceState(window.history.state, '', url);
+        } else {
+          window.history.pushState({}, '', url);
+        }
+      }
+      return q;
+    },
+    /* Back or Forward changed the address: pass it on unless it is the view's own. */
+    popped: function (search, view) {
+      var own = view && typeof view.q === 'string' ? view.q : null;
+      if ((search || '') === (own === '?' ? '' : own)) {
+        throw window.dash_clientside.PreventUpdate;
+      }
+      return {q: search || '', at: Date.now()};  /* a new value even for the same address */
     }
+  }
+});
+
+/* The explorer's controls drawer on narrow screens (dashboard/pages/explorer/layout.py):
+   a class on the page, no callback. The sign-in link comes back to the page as it is
+   now (the view may have changed since the page was built). */
+document.addEventListener('click', function (event) {
+  var toggle = event.target.closest && event.target.closest('#controls-drawer');
+  if (toggle) {
+    var open = document.documentElement.classList.toggle('controls-open');
+    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    return;
+  }
+  var signin = event.target.closest && event.target.closest('a.signin-link');
+  if (signin) {
+    var url = new URL(signin.href, window.location.href);
+    url.searchParams.set('next', window.location.pathname + window.location.search);
+    signin.href = url.pathname + url.search;
   }
 });

@@ -46,8 +46,6 @@ DS_RESTORE = "datasets-restore"  # pattern-matching type: {"type": DS_RESTORE, "
 DS_DELETE = "datasets-delete"  # pattern-matching type: {"type": DS_DELETE, "key": "k|p|v"}
 DS_CONFIRM = "datasets-confirm"
 DS_PENDING = "datasets-pending"
-UP_LOGOUT = "logout-button"
-UP_NAV = "upload-nav"
 REGION = "region"
 BREADCRUMB = "breadcrumb"
 CRUMB = "crumb"  # pattern-matching type for breadcrumb buttons
@@ -93,3 +91,17 @@ PAINTED = "map-painted"
 BUNDLES = "deferred-bundles"
 TABLE_SLOT = "table-slot"
 TABLE_DATA = "table-data"
+# --- the header of every page (dashboard/pages/frame.py) ---
+NAV_SIGNIN = "nav-signin"
+NAV_SIGNOUT = "nav-signout"
+# --- history: Back and Forward restore the view (dashboard/pages/explorer/callbacks/history.py) ---
+VIEW_QUERY = "view-query"  # {"q": the view's query, "replace": bool}: what the address bar holds
+POPPED = "history-popped"  # an address Back or Forward went to
+PANEL_CLOSE = "county-panel-close"
+# --- the map mode's parameters: each row shown only for the modes that use it ---
+PARAM_ROW = "param-row"  # pattern-matching type: {"type": PARAM_ROW, "param": name}
+EXPERT = "expert-params"
+# --- the explorer on narrow screens: the controls fold into a drawer ---
+DRAWER = "controls-drawer"
+# --- the help page ---
+HELP = "help-page"

@@ -152,13 +152,13 @@ def sync_url(client, **view):
     props = {ids.REGION: "data", ids.SELECTED: "data"}
     r = call(
         client,
-        [(ids.URL, "search"), (ids.LANG_OTHER, "href")],
+        [(ids.VIEW_QUERY, "data"), (ids.LANG_OTHER, "href")],
         [(k, props.get(k, "value"), v) for k, v in values.items()],
         [(ids.LANG, "data", "zh")],
     )
     assert r.status_code == 200, r.data[:300]
     out = json.loads(r.data)["response"]
-    return out[ids.URL]["search"], out[ids.LANG_OTHER]["href"]
+    return out[ids.VIEW_QUERY]["data"]["q"], out[ids.LANG_OTHER]["href"]
 
 
 def test_indicator_switch_sends_values_only(client):
