@@ -43,32 +43,41 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }, Promise.resolve(true));
     },
     /* The view's query (dashboard/pages/explorer/callbacks/history.py) into the address
-       bar: a new history entry, or in place of the current one after Back or Forward
-       restored a view. Returns it for the location component, which then finds the
-       address already right and does not push a second entry. */
-    pushView: function (view) {
+       bar: a new history entry, or in place of the current one once Back or Forward
+       restored a view. While a restore is on its way (window.atlasPopped), nothing is
+       pushed: that would cut off the Forward entries; a restore meant for an address
+       the user has since left is not written either. Returns the address, and the
+       language link: the same address in the other language. */
+    pushView: function (view, lang) {
       if (!view || typeof view.q !== 'string') {
         throw window.dash_clientside.PreventUpdate;
       }
+      var here = window.location.search;
       var q = view.q === '?' ? '' : view.q;
-      if (q !== window.location.search) {
-        var url = window.location.pathname + q + window.location.hash;
-        if (view.replace) {
-          window.history.replaceState(window.history.state, '', url);
-        } else {
-          window.history.pushState({}, '', url);
+      var url = window.location.pathname + q + window.location.hash;
+      if (view.replace) {
+        if (view['for'] === here) {
+          window.atlasPopped = null;
+          if (q !== here) { window.history.replaceState(window.history.state, '', url); }
         }
+      } else if (window.atlasPopped == null && q !== here) {
+        window.history.pushState({atlas: true}, '', url);
       }
-      return q;
-    },
-    /* Back or Forward changed the address: pass it on unless it is the view's own. */
-    popped: function (search, view) {
-      var own = view && typeof view.q === 'string' ? view.q : null;
-      if ((search || '') === (own === '?' ? '' : own)) {
-        throw window.dash_clientside.PreventUpdate;
-      }
-      return {q: search || '', at: Date.now()};  /* a new value even for the same address */
+      var other = new URLSearchParams(window.location.search);
+      other.set('lang', lang === 'en' ? 'zh' : 'en');
+      return [window.location.search, '?' + other.toString()];
     }
+  }
+});
+
+/* Back or Forward: the explorer restores the view of the address it went to. */
+window.addEventListener('popstate', function () {
+  /* Stores have no element: the explorer is the page with its controls. */
+  if (document.getElementById('atlas-controls') && window.dash_clientside.set_props) {
+    window.atlasPopped = window.location.search;
+    window.dash_clientside.set_props('history-popped', {
+      data: {q: window.location.search, at: Date.now()}
+    });
   }
 });
 

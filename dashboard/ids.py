@@ -97,6 +97,7 @@ NAV_SIGNOUT = "nav-signout"
 # --- history: Back and Forward restore the view (dashboard/pages/explorer/callbacks/history.py) ---
 VIEW_QUERY = "view-query"  # {"q": the view's query, "replace": bool}: what the address bar holds
 POPPED = "history-popped"  # an address Back or Forward went to
+ADDRESS = "address"  # the query the address bar holds, as last written
 PANEL_CLOSE = "county-panel-close"
 # --- the map mode's parameters: each row shown only for the modes that use it ---
 PARAM_ROW = "param-row"  # pattern-matching type: {"type": PARAM_ROW, "param": name}

@@ -35,9 +35,6 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
     synthetic = bool(state.period) and atlas.is_synthetic(state.period)
     return html.Div(
         [
-            # The search is the page's own, so the location does not report a change
-            # when it mounts; it changes on Back and Forward (callbacks.history).
-            dcc.Location(id=ids.URL, refresh=False, search=search or ""),
             error_banner(),
             # Stores start with "" or [] for "none", never None: a Store whose data is
             # None reports a change when it mounts and fires its callbacks at page load
@@ -53,6 +50,7 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
             # What the address bar holds, and where Back or Forward went: callbacks.history.
             dcc.Store(id=ids.VIEW_QUERY, data={"q": search or ""}),
             dcc.Store(id=ids.POPPED, data={}),
+            dcc.Store(id=ids.ADDRESS, data=search or ""),
             header(
                 "/",
                 search,

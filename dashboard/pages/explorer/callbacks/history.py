@@ -4,11 +4,13 @@ The view and the address bar never disagree:
 
 - ``sync_url`` (:mod:`.map`) writes the view's query to :data:`~dashboard.ids.VIEW_QUERY`;
   ``atlas.pushView`` (``assets/atlas.js``) puts it in the address bar as a new history
-  entry and tells the location component, which therefore does not push again.
-- Back or Forward change the location's ``search``; ``atlas.popped`` passes it on only
-  when it is not the view's own query, and :func:`restore` sets every control, the
-  region and the selected county from it, and replaces the history entry with the
-  view's canonical query (so the next change does not add an entry, and Forward stays).
+  entry (``history.pushState``; ``dcc.Location`` is not used: it pushes an entry of its
+  own whenever its props change), and points the language link at the same address in
+  the other language.
+- Back or Forward fire the browser's ``popstate``; ``assets/atlas.js`` hands the address
+  to :data:`~dashboard.ids.POPPED`, and :func:`restore` sets every control, the region
+  and the selected county from it, and replaces the history entry with the view's
+  canonical query (so the next change does not add an entry, and Forward stays).
 
 All of it prevent_initial_call: nothing fires at page load.
 """
@@ -28,15 +30,10 @@ from dashboard.view import ViewState
 def register(app, atlas: Atlas) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="atlas", function_name="pushView"),
-        Output(ids.URL, "search"),
+        Output(ids.ADDRESS, "data"),
+        Output(ids.LANG_OTHER, "href"),
         Input(ids.VIEW_QUERY, "data"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="atlas", function_name="popped"),
-        Output(ids.POPPED, "data"),
-        Input(ids.URL, "search"),
-        State(ids.VIEW_QUERY, "data"),
+        State(ids.LANG, "data"),
         prevent_initial_call=True,
     )
 
@@ -54,7 +51,9 @@ def register(app, atlas: Atlas) -> None:
             raise PreventUpdate
         state = restored_view(atlas, search, lang)
         crumbs = breadcrumb(atlas, state.region, state.lang).children
-        return *control_values(state)[:-1], crumbs, {"q": state.to_query(), "replace": True}
+        # "for": the address this restore answers (the page may have moved on since).
+        view = {"q": state.to_query(), "replace": True, "for": search}
+        return *control_values(state)[:-1], crumbs, view
 
 
 def restored_view(atlas: Atlas, search: str, lang: str | None) -> ViewState:

@@ -72,16 +72,15 @@ def register(app, atlas: Atlas) -> None:
 
     @app.callback(
         Output(ids.VIEW_QUERY, "data"),
-        Output(ids.LANG_OTHER, "href"),
         *(Input(*c) for c in VIEW_CONTROLS[:-1]),
         State(*VIEW_CONTROLS[-1]),
         prevent_initial_call=True,
     )
     def sync_url(*values):
-        """The address bar (a new history entry: callbacks.history) and the language
-        link always hold the whole view."""
+        """The address bar (a new history entry) and the language link always hold the
+        whole view: callbacks.history writes them in the browser."""
         state = ViewState.from_controls(**dict(zip(VIEW_FIELDS, values, strict=True)))
-        return {"q": state.to_query()}, state.other_lang().to_query()
+        return {"q": state.to_query()}
 
     app.clientside_callback(
         "function(n) { if (n) { window.location.reload(); } return window.dash_clientside.no_update; }",
