@@ -78,7 +78,7 @@ def test_back_and_forward_restore_the_view(page, live_server):
     wait_for_map(page, minimum=100)
     crumbs = page.locator("#breadcrumb")
     assert "四川省" in crumbs.inner_text()
-    page.locator('#breadcrumb button:not([disabled])').first.click()  # up to China
+    page.locator("#breadcrumb button:not([disabled])").first.click()  # up to China
     page.wait_for_function("!window.location.search.includes('region=')", timeout=20_000)
     page.wait_for_function("!document.querySelector('#breadcrumb').innerText.includes('四川')")
     choose(page, "indicator", "migrant")
