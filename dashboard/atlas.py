@@ -23,7 +23,8 @@ from geodata import boundaries, indicators, periods, privacy
 from geodata import programmes as progs
 from geodata.analysis.classify import classify, parse_breaks
 from geodata.boundaries.source import PLACE_COLUMNS
-from geodata.store import FACILITY_COUNTS, MEASURES, Store
+from geodata.indicators import FACILITY_COUNTS, MEASURES
+from geodata.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ class Atlas:
             _ = self.weights  # built once (about 25 s) and kept beside the layer cache
             loaded = False
             if self.settings.load_demo and not self.store.periods("children"):
+                log.info("generating and loading the synthetic demo data")
                 self.load_demo()
                 loaded = True
             from geodata.ingest.commit import clean_uploads

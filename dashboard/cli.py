@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from dashboard.factory import create_app, warm_imports, worker_app
 
@@ -57,12 +60,87 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+class StepPrinter(logging.Handler):
+    """Prints the steps a long command logs (INFO and up), each with the seconds since
+    it started; on a terminal the current step's line ticks every second.
+
+    Why: the first ``make run`` builds the boundary layers and weights for about two
+    minutes; without a line that moves, a new user thinks it hung.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, tick: float = 1.0) -> None:
+        super().__init__(logging.INFO)
+        self.stream = stream or sys.stdout
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.monotonic()
+        self.step = ""
+        self.step_started = self.started
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._tick = tick
+        self._ticker: threading.Thread | None = None
+
+    def _line(self) -> str:
+        now = time.monotonic()
+        line = f"[{now - self.started:5.0f} s] {self.step}"
+        if self.tty and now - self.step_started >= 2:
+            line += f" … {now - self.step_started:.0f} s"
+        return line
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._lock:
+            if self.tty and self.step:
+                self.stream.write("\n")
+            self.step = record.getMessage()
+            if record.levelno >= logging.WARNING:
+                self.step = f"{record.levelname.lower()}: {self.step}"
+            self.step_started = time.monotonic()
+            self.stream.write(
+                ("\r" if self.tty else "") + self._line() + ("" if self.tty else "\n")
+            )
+            self.stream.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._tick):
+            with self._lock:
+                if self.step:
+                    self.stream.write("\r\033[K" + self._line())
+                    self.stream.flush()
+
+    def __enter__(self) -> StepPrinter:
+        for name in ("geodata", "dashboard"):
+            logger = logging.getLogger(name)
+            logger.addHandler(self)
+            if logger.getEffectiveLevel() > logging.INFO:
+                logger.setLevel(logging.INFO)
+        if self.tty:
+            self._ticker = threading.Thread(target=self._run, daemon=True, name="steps")
+            self._ticker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        with self._lock:
+            if self.tty and self.step:
+                self.stream.write("\n")
+                self.stream.flush()
+        for name in ("geodata", "dashboard"):
+            logging.getLogger(name).removeHandler(self)
+
+
 def _cmd_prepare(args: argparse.Namespace) -> int:
     from dashboard.atlas import Atlas
     from dashboard.settings import Settings
 
-    report = Atlas(Settings.from_env()).prepare()
-    print(json.dumps(report, ensure_ascii=False))
+    settings = Settings.from_env()
+    print(
+        f"preparing {settings.data_dir} (tables, boundary layers, weights, demo data)", flush=True
+    )
+    with StepPrinter():
+        report = Atlas(settings).prepare()
+    print(json.dumps(report, ensure_ascii=False), flush=True)
     return 0
 
 

@@ -58,6 +58,24 @@ def _secret_key(settings: Settings) -> str:
     raise ValueError(f"{path} is empty: delete it or set ATLAS_SECRET_KEY")
 
 
+#: Libraries that log every step of their work at INFO (kaleido and its browser driver
+#: write some twenty lines per export); they say only warnings unless the level is DEBUG.
+CHATTY_LOGGERS = ("kaleido", "choreographer", "logistro", "numba", "fontTools")
+
+
+def configure_logging(level: str | int) -> None:
+    """One format for the app's log; the chatty libraries above kept to warnings.
+
+    Why: the server's log is read by people running ``make run``/``make serve``: one
+    line per request (werkzeug's or gunicorn's access log) and what went wrong, not
+    kaleido's tab queue.
+    """
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet = logging.getLevelName(level) if isinstance(level, int) else str(level).upper()
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if quiet == "DEBUG" else logging.WARNING)
+
+
 def create_app(settings: Settings | None = None, *, prepare: bool = True) -> dash.Dash:
     """Build the Dash app for `settings` (default: read from the environment).
 
@@ -73,9 +91,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     from dashboard import deploy
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -350,9 +366,7 @@ def worker_app() -> dash.Dash:
     settings = Settings.from_env()
     if not settings.redis_url:
         raise ValueError("REDIS_URL is not set: a worker runs the jobs queued in Redis")
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     log = logging.getLogger("atlas.worker")
     wait = 1.0
     while problem := deploy.redis_problem(settings.redis_url):

@@ -125,6 +125,7 @@ def map_figure(
     show_inset: bool = True,
     uirevision: str = "map-nation",
     central_lon: float = 105.0,
+    labels: dict | None = None,
 ) -> go.Figure:
     """The county choropleth with province borders and the South China Sea inset.
 
@@ -132,7 +133,8 @@ def map_figure(
     ``z`` the class index (``-1`` no data) and ``text`` the formatted value per code.
     ``main_index`` and ``inset_index`` list the positions drawn in the main map and
     in the inset (plotly's axis ranges do not clip, so the far southern islands are
-    drawn in the inset only).
+    drawn in the inset only). ``labels``: place names (``lon``, ``lat``, ``text``,
+    ``textfont``), drawn over everything (:mod:`dashboard.presenters.labels`).
     """
     k = len(style.colours)
     hover = (
@@ -230,6 +232,25 @@ def map_figure(
         )
     )
     traces.extend(overlay_traces())
+    labels = labels or {}
+    traces.append(
+        go.Scattergeo(
+            lon=labels.get("lon", []),
+            lat=labels.get("lat", []),
+            text=labels.get("text", []),
+            mode="text",
+            name="labels",
+            geo="geo",
+            textfont=dict(
+                size=(labels.get("textfont") or {}).get("size", 12),
+                color="#1a1a1a",
+                # A white halo keeps a name readable on the darkest class.
+                shadow="0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff",
+            ),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     fig = go.Figure(traces)
     geo_common = dict(
         projection=dict(type="conic equal area", parallels=[25, 47], rotation=dict(lon=105)),
@@ -324,6 +345,7 @@ TRACE = {
     "centres": 6,
     "programme": 7,
     "selected": 8,
+    "labels": 9,
 }
 HOME_COLOUR = "#252525"  # neutral: reads on every palette, sequential or diverging
 CENTRE_COLOUR = "#ffffff"  # white diamonds with a dark edge

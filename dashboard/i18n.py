@@ -173,6 +173,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- exports and briefings (issue 5) ---
     "export_label": {"zh": "导出", "en": "Export"},
+    "export.missing": {
+        "zh": "无法导出：本机缺少 Debian 软件包 {packages}（导出用 chromium 绘图，"
+        "用 Noto CJK 字体显示中文）。请管理员运行：{command}",
+        "en": "Cannot export: this server lacks the Debian packages {packages} (exports "
+        "are drawn in chromium, and Chinese needs the Noto CJK fonts). Ask the "
+        "administrator to run: {command}",
+    },
+    "export.failed": {
+        "zh": "导出失败：绘图程序出错或超时，请稍后重试。",
+        "en": "The export failed: the renderer crashed or timed out. Please try again.",
+    },
     "export_png": {"zh": "PNG 图片", "en": "PNG image"},
     "export_svg": {"zh": "SVG 矢量图", "en": "SVG vector"},
     "export_pdf": {"zh": "PDF 地图", "en": "PDF map"},

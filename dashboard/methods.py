@@ -273,6 +273,63 @@ def categories(params: AnalysisParams, result: pd.DataFrame, lang: str = "zh") -
     )
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """An analysis result as a map (page, sheet) draws it, for one region."""
+
+    classes: list[int]
+    """Class per county of ``codes`` (-1: no data, or outside the region)."""
+    colours: tuple[str, ...]
+    ticks: list[str]
+    """Legend: no data, then each class, with counts of the region's counties."""
+    heading: str
+    text: list[str]
+    """Hover value per county: class or value, then the method's detail."""
+
+
+def drawn(
+    params: AnalysisParams,
+    result: pd.DataFrame,
+    codes: list[str],
+    lang: str,
+    scheme: str = "quantiles",
+    region: set[str] | None = None,
+) -> Drawn:
+    """Classes, colours and legend of a result for the counties ``codes``.
+
+    Why one function: the page and the printed sheets must agree. The analysis runs
+    nationally (a cluster is judged against its neighbours across a border), but a map
+    of a region (``region``: its county codes) shows and counts that region only: the
+    legend of Guizhou counts Guizhou's hot spots, and a method drawn as values takes
+    its class breaks from the region's counties, as the indicator map does. Classes
+    that would print the same (two "0.00") are merged.
+    """
+    from dashboard.figures import legend_labels, pick_colours
+    from geodata.analysis.classify import classify, merge_indistinct
+
+    v = view(params.method)
+    nd = t("no_data", lang)
+    inside = np.ones(len(codes), bool) if region is None else np.isin(codes, list(region))
+    r = result.reindex(codes)
+    detail = v.detail(r, lang)
+    if draws_values(params.method):
+        values = value_series(params, r).where(inside)
+        cls = merge_indistinct(classify(values.to_numpy(), scheme, 5), 2)
+        colours = pick_colours(max(cls.k, 1), v.palette)
+        text = [nd if a != a else f"{a:,.2f}{d}" for a, d in zip(values, detail, strict=True)]
+        ticks = legend_labels(cls, nd, 2, missing=int((cls.classes[inside] == -1).sum()))
+        return Drawn(cls.classes.tolist(), colours, ticks, v.title(params, lang), text)
+    cats = categories(params, r, lang)
+    classes = np.where(inside, cats.classes, -1)
+    labels = list(cats.labels)
+    shown = classes[inside]
+    ticks = [f"{nd} ({int((shown == -1).sum()):,})"] + [
+        f"{lab} ({int((shown == i).sum()):,})" for i, lab in enumerate(labels)
+    ]
+    text = [nd if c < 0 else f"{labels[c]}{d}" for c, d in zip(classes, detail, strict=True)]
+    return Drawn(classes.tolist(), cats.colours, ticks, cats.title, text)
+
+
 def _class_index(x, lookup: dict) -> int:
     if x is None or (isinstance(x, float) and x != x):
         return -1

@@ -93,6 +93,7 @@ def _map_figure(
     **style,
 ):
     from dashboard.figures import MapStyle, map_figure
+    from dashboard.presenters.labels import map_labels
 
     parts = _static_map_parts(atlas)
     mv = atlas.map_values(indicator, period, scheme, lang, region=region, **style)
@@ -121,6 +122,7 @@ def _map_figure(
         hover_note=t("synthetic_short", lang) if mv.synthetic else "",
         inset_title=t("inset_title", lang),
         credit=t("boundary_credit", lang),
+        labels=map_labels(atlas, region, lang).as_trace(),
     )
 
 
@@ -141,7 +143,7 @@ def view_figure(atlas, state) -> dict:
         # A mode this period cannot run (cluster change without an earlier period)
         # leaves the values map; the analysis line says why once the user acts.
         with contextlib.suppress(ValueError, KeyError):
-            analysis_patch(atlas, fig, params, state.period, state.lang, state.scheme)
+            analysis_patch(atlas, fig, params, state.period, state.lang, state.scheme, state.region)
     overlay_patch(
         atlas,
         fig,
@@ -185,9 +187,14 @@ def map_patch(
     )
 
 
-def zoom_patch(atlas, patch, region: str | None):
-    """Frame the map on a region (national frame for ``None``)."""
+def zoom_patch(atlas, patch, region: str | None, lang: str | None = None):
+    """Frame the map on a region (national frame for ``None``) and, given the page's
+    `lang`, name the region's places."""
     from dashboard.figures import MAIN_LAT, MAIN_LON
+    from dashboard.presenters.labels import labels_patch
+
+    if lang is not None:
+        labels_patch(atlas, patch, region, lang)
 
     info = atlas.region_info(region)
     geo = patch["layout"]["geo"]
@@ -233,47 +240,44 @@ def _patch(atlas, patch, z, text, colours, tick_text, title, label, note, sites)
     return patch
 
 
-def analysis_patch(atlas, patch, params, period: str | None, lang: str, scheme: str = "quantiles"):
-    """Patch the map with an analysis result (categories or values).
+def analysis_patch(
+    atlas,
+    patch,
+    params,
+    period: str | None,
+    lang: str,
+    scheme: str = "quantiles",
+    region: str | None = None,
+):
+    """Patch the map with an analysis result (categories or values) for a region.
 
     Names, colours, hover details and titles come from the method's view
-    (:mod:`dashboard.methods`); counties without a result are no data.
+    (:mod:`dashboard.methods`); counties without a result, and those outside the
+    region shown, are no data; the legend counts the region's counties.
     """
     from dashboard import methods
-    from dashboard.figures import legend_labels, pick_colours
     from dashboard.i18n import fmt_number
-    from geodata.analysis.classify import classify
 
     p = atlas.resolve_period(period)
     result = atlas.analysis(params, p)
     view = methods.view(params.method)
     note = t("synthetic_short", lang) if atlas.is_synthetic(p) else ""
-    nd = t("no_data", lang)
-    detail = view.detail(result, lang)
+    info = atlas.region_info(region)
+    mine = None if info["level"] == "nation" else set(info["codes"])
+    codes = _static_map_parts(atlas)["codes"]
+    d = methods.drawn(params, result, codes, lang, scheme, mine)
     title = view.title(params, lang)
     sub = view.subtitle(params, p, lang)
     if methods.draws_values(params.method):
-        v = methods.value_series(params, result)
-        cls = classify(v.to_numpy(), scheme, 5)
-        colours = pick_colours(max(cls.k, 1), view.palette)
-        text = [nd if a != a else f"{a:,.2f}{d}" for a, d in zip(v, detail, strict=True)]
         unit = t(f"unit.{params.method}", lang)
         full = f"{title}<br><sub>{unit} · {sub}</sub>"
-        return _patch(atlas,
-            patch, cls.classes.tolist(), text, colours, legend_labels(cls, nd, 2), full,
-            title, note, None,
-        )  # fmt: skip
-    cats = methods.categories(params, result, lang)
-    labels = list(cats.labels)
-    text = [nd if c < 0 else f"{labels[c]}{d}" for c, d in zip(cats.classes, detail, strict=True)]
-    counts = [int((cats.classes == i).sum()) for i in range(len(labels))]
-    ticks = [f"{nd} ({int((cats.classes == -1).sum()):,})"] + [
-        f"{lab} ({n:,})" for lab, n in zip(labels, counts, strict=True)
-    ]
+        return _patch(atlas, patch, d.classes, d.text, d.colours, d.ticks, full, title, note, None)
     sites = None
     if "sites" in result.attrs:
         s = result.attrs["sites"].copy()
-        names = atlas.layers.counties_web["name_zh"]
+        parts = _static_map_parts(atlas)
+        local = parts["names"] if lang == "zh" else parts["names_en"]
+        names = {c: n[0] for c, n in zip(parts["codes"], local, strict=True)}
         word = t("detail.newly_covers", lang)
         s["label"] = [
             f"#{int(o)} {names.get(str(i), str(i))}: {word} {fmt_number(n, lang)}"
@@ -281,8 +285,8 @@ def analysis_patch(atlas, patch, params, period: str | None, lang: str, scheme: 
         ]
         sites = s
     return _patch(atlas,
-        patch, cats.classes.tolist(), text, cats.colours, ticks, f"{title}<br><sub>{sub}</sub>",
-        cats.title, note, sites,
+        patch, d.classes, d.text, d.colours, d.ticks, f"{title}<br><sub>{sub}</sub>",
+        d.heading, note, sites,
     )  # fmt: skip
 
 

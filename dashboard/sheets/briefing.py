@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
+from dashboard.presenters.labels import map_labels
+from dashboard.sheets.render import PAGE_SIZE
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -275,7 +277,7 @@ def page_figure(text: SheetText, page: tuple[int, int] | None = None) -> go.Figu
 # --- maps ---------------------------------------------------------------------------------
 #: Traces of ``figures.map_figure`` a printed sheet keeps (the others are overlays of the
 #: explorer: sites, facilities, programme and selection outlines).
-_KEEP = {"counties", "provinces"}
+_KEEP = {"counties", "provinces", "labels"}
 _KEEP_INSET = {"inset", "maritime"}
 
 
@@ -312,6 +314,16 @@ def _map_spec(
         show_inset = any(geo.codes[i] in mine for i in range(n) if i not in main_set)
         drawn = sorted(set(main_idx) | set(context))
     provinces = list(geo.national_provinces) if nation else geo.provinces_in_frame(lon, lat)
+    # The frame of China projects about 1.2 times as wide as high: a map area of that
+    # shape fills the page's height; the inset sits at its lower right, clear of Taiwan.
+    map_right = 0.70 if nation else (0.64 if show_inset else 0.79)
+    labels = map_labels(
+        atlas,
+        region,
+        lang,
+        size_px=(map_right * PAGE_SIZE[0], (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_SIZE[1]),
+        obstacles=(),  # the legend and the inset sit beside the map on a sheet
+    )
     fig = map_figure(
         counties_url=_COUNTIES,
         provinces_url=_PROVINCES,
@@ -333,6 +345,7 @@ def _map_spec(
         show_inset=show_inset,
         uirevision="export",
         central_lon=central,
+        labels=labels.as_trace(),
     )
     spec = fig.to_plotly_json()
     keep = _KEEP | (_KEEP_INSET if show_inset else set())
@@ -383,9 +396,6 @@ def _map_spec(
     for k in ("annotations", "shapes", "uirevision", "dragmode"):
         layout.pop(k, None)
     layout.update(furniture(text, page))
-    # The frame of China projects about 1.2 times as wide as high: a map area of that
-    # shape fills the page's height; the inset sits at its lower right, clear of Taiwan.
-    map_right = 0.70 if nation else (0.64 if show_inset else 0.79)
     layout["geo"]["domain"] = {"x": [0, map_right], "y": list(MAP_DOMAIN_Y)}
     if show_inset:
         h0, h1 = MAP_DOMAIN_Y
@@ -407,14 +417,6 @@ def _map_spec(
         )
     spec["data"] = data
     return spec
-
-
-def _region_counts(z: list[int], codes: list[str], region_codes: set[str] | None, k: int):
-    """Counts per class (and no data) within a region (everything for the nation)."""
-    arr = np.asarray(z)
-    if region_codes is not None:
-        arr = arr[[c in region_codes for c in codes]]
-    return int((arr == -1).sum()), [int((arr == i).sum()) for i in range(k)]
 
 
 def map_sheet(
@@ -455,8 +457,6 @@ def _analysis_sheet(
 ) -> dict:
     """The map sheet of an analysis mode: its categories (or, for 2SFCA, its classes)."""
     from dashboard import methods
-    from dashboard.figures import legend_labels, pick_colours
-    from geodata.analysis.classify import classify
 
     lang = state.lang
     params = state.analysis_params()
@@ -464,20 +464,8 @@ def _analysis_sheet(
     result = atlas.analysis(params, state.period)  # errors name the problem (400)
     info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
-    if methods.draws_values(params.method):
-        v = methods.value_series(params, result).reindex(geo.codes)
-        cls = classify(v.to_numpy(), state.scheme or "quantiles", 5)
-        classes, colours = cls.classes.tolist(), pick_colours(max(cls.k, 1), view.palette)
-        ticks = legend_labels(cls, t("no_data", lang), 2)
-        heading = view.title(params, lang)
-    else:
-        cats = methods.categories(params, result, lang)
-        classes, colours, labels = cats.classes.tolist(), cats.colours, list(cats.labels)
-        missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
-        ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
-            f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
-        ]
-        heading = cats.title
+    d = methods.drawn(params, result, geo.codes, lang, state.scheme or "quantiles", mine)
+    classes, colours, ticks, heading = d.classes, d.colours, d.ticks, d.heading
     mode_name = methods.mode_name(params.method, lang)
     text = sheet_text(atlas, state, today=today)
     title = t("briefing.mode_title", lang).format(mode=mode_name, title=text.title)
@@ -660,17 +648,11 @@ def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int,
     name = indicator_name(ind, lang)
     try:
         result = atlas.analysis(params, state.period)
-        cats = methods.categories(params, result, lang)
     except (ValueError, KeyError) as exc:  # e.g. a change indicator without a prior period
         return _message_page(text, page, t("briefing.cluster_error", lang).format(msg=exc))
     info = atlas.region_info(state.region)
     mine = None if info["level"] == "nation" else set(info["codes"])
-    labels = list(cats.labels)
-    classes = cats.classes.tolist()
-    missing, counts = _region_counts(classes, geo.codes, mine, len(labels))
-    ticks = [f"{t('no_data', lang)} ({missing:,})"] + [
-        f"{lab} ({c:,})" for lab, c in zip(labels, counts, strict=True)
-    ]
+    d = methods.drawn(params, result, geo.codes, lang, region=mine)
     title = t("briefing.cluster_title", lang).format(
         where=text.region_name,
         name=name if lang == "zh" else name.lower(),  # mid-sentence in English
@@ -680,9 +662,9 @@ def cluster_page(atlas, state: ViewState, geo, text: SheetText, page: tuple[int,
         permutations=params.permutations, alpha=f"{params.alpha:g}"
     )
     page_text = SheetText(**{**text.__dict__, "title": title, "subtitle": subtitle})
-    legend = f"<b>{cats.title}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
+    legend = f"<b>{d.heading}</b><br>{state.period}<br>" + t("briefing.counts_note", lang)
     return _map_spec(
-        atlas, geo, state.region, classes, cats.colours, ticks, legend, page_text, lang,
+        atlas, geo, state.region, d.classes, d.colours, d.ticks, legend, page_text, lang,
         page,
     )  # fmt: skip
 

@@ -56,7 +56,39 @@ NATIONAL_TOLERANCE = 0.03
 
 
 class ExportError(RuntimeError):
-    """The renderer failed (browser missing, crashed or timed out)."""
+    """The renderer failed (browser missing, crashed or timed out).
+
+    ``missing``: the Debian packages this machine lacks for exports, when that is why.
+    """
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+#: Debian packages exports need: kaleido draws the files in chromium, and Chinese
+#: needs a CJK font (without one every character is an empty box).
+EXPORT_PACKAGES = ("chromium", "fonts-noto-cjk")
+
+
+def missing_packages() -> tuple[str, ...]:
+    """Which of :data:`EXPORT_PACKAGES` this machine lacks (checked when asked: a
+    package installed while the server runs is found at the next export)."""
+    import shutil
+    import subprocess
+
+    missing = []
+    if not (os.environ.get("BROWSER_PATH") or shutil.which("chromium")):
+        missing.append("chromium")
+    try:
+        fonts = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20
+        ).stdout
+    except (OSError, subprocess.SubprocessError):  # no fontconfig: chromium is missing too
+        fonts = ""
+    if "Noto Sans CJK" not in fonts:
+        missing.append("fonts-noto-cjk")
+    return tuple(missing)
 
 
 class Renderer:
@@ -103,14 +135,16 @@ class Renderer:
     def _start(self) -> None:
         if self._running and _server_alive():
             return
-        import shutil
-
         import kaleido
         import plotly.io as pio
 
-        if not (os.environ.get("BROWSER_PATH") or shutil.which("chromium")):
-            # kaleido's server thread would die and leave every request waiting.
-            raise ExportError("no chromium found: install Debian's chromium (make setup-test)")
+        if missing := missing_packages():
+            # Without chromium kaleido's server thread would die and leave every request
+            # waiting; without the fonts every Chinese character would print as a box.
+            raise ExportError(
+                f"missing Debian packages: sudo apt-get install {' '.join(missing)}",
+                missing=missing,
+            )
         self._running = False
         kaleido.stop_sync_server(silence_warnings=True)
 

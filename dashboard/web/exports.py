@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from dashboard.i18n import t
 from dashboard.sheets.render import (
     FORMATS,
     MEDIA_TYPES,
@@ -39,9 +40,23 @@ def export_briefing():
     return _send("pdf", brief=True)
 
 
+def export_failure(exc: ExportError, lang: str) -> dict:
+    """What a failed export answers, in the page's language: why, and what to do (the
+    exact packages to install when that is the reason)."""
+    if exc.missing:
+        packages = " ".join(exc.missing)
+        return {
+            "error": t("export.missing", lang).format(
+                packages=packages, command=f"sudo apt-get install {packages}"
+            ),
+            "missing": list(exc.missing),
+        }
+    return {"error": t("export.failed", lang)}
+
+
 def _send(fmt: str, *, brief: bool):
     atlas = current_app.extensions["atlas"]
-    state = ViewState()
+    state = ViewState(lang="en" if request.args.get("lang") == "en" else "zh")
     try:
         state = export_state(atlas, request.args)
         data = cached_export(atlas, state, fmt, brief=brief)
@@ -49,7 +64,7 @@ def _send(fmt: str, *, brief: bool):
         return jsonify(error=str(exc), parameter=exc.name), 400
     except ExportError as exc:
         current_app.logger.error("export failed: %s", exc)
-        return jsonify(error="the export renderer failed; try again"), 503
+        return jsonify(export_failure(exc, state.lang)), 503
     except ValueError as exc:  # classes that cannot be made (e.g. user breaks)
         name = "breaks" if state.scheme == "user" else "scheme"
         return jsonify(error=f"{name}: {exc}", parameter=name), 400

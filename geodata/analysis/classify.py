@@ -101,6 +101,36 @@ def classify(
     )
 
 
+def merge_indistinct(cls: Classification, decimals: int) -> Classification:
+    """Merge classes whose upper bounds print the same at `decimals` places.
+
+    Why: a legend rounds its bounds, and two classes that read "0.00" and "0.00"
+    (e.g. the counties with no facility in reach and those with 0.004) are one class
+    to a reader; the counties of the dropped bound join the class above.
+
+    Examples
+    --------
+    >>> c = merge_indistinct(classify([0, 0, 0.004, 1, 2, 3], "quantiles", 5), 2)
+    >>> c.bins, c.counts
+    ((0.004, 1.0, 2.0, 3.0), (3, 1, 1, 1))
+    """
+    if len(cls.bins) < 2:
+        return cls
+    keep: list[int] = []  # index of the last bin of each printed value
+    for i, b in enumerate(cls.bins):
+        if keep and round(cls.bins[keep[-1]], decimals) == round(b, decimals):
+            keep[-1] = i
+        else:
+            keep.append(i)
+    if len(keep) == len(cls.bins):
+        return cls
+    new_index = np.searchsorted(np.asarray(keep), np.arange(len(cls.bins)), side="left")
+    classes = np.where(cls.classes >= 0, new_index[np.maximum(cls.classes, 0)], -1)
+    counts = tuple(int((classes == i).sum()) for i in range(len(keep)))
+    bins = tuple(cls.bins[i] for i in keep)
+    return Classification(cls.scheme, bins, cls.lower, classes, counts)
+
+
 def _bins(scheme: str, basis: np.ndarray, k: int) -> np.ndarray:
     """Upper class bounds from mapclassify.
 

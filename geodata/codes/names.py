@@ -35,7 +35,7 @@ _SUFFIXES = tuple(sorted(_TYPE_EN, key=len, reverse=True))
 
 # Ethnic groups in autonomous-county names, with their official English names.
 ETHNIC_EN = {
-    "满": "Manchu", "蒙古": "Mongol", "回": "Hui", "达斡尔": "Daur", "鄂伦春": "Oroqen",
+    "满": "Manchu", "蒙古": "Mongol", "回": "Hui", "维吾尔": "Uyghur", "达斡尔": "Daur", "鄂伦春": "Oroqen",
     "鄂温克": "Ewenki", "朝鲜": "Korean", "畲": "She", "土家": "Tujia", "苗": "Miao",
     "瑶": "Yao", "侗": "Dong", "壮": "Zhuang", "各": "Multi-ethnic", "仫佬": "Mulao",
     "毛南": "Maonan", "黎": "Li", "羌": "Qiang", "彝": "Yi", "藏": "Tibetan",
@@ -223,6 +223,60 @@ def region_english_name(code: str, name: str) -> str:
             head = _format_pinyin(stem_pinyin(stem_ + "县"))
             return " ".join([head, *ethnic, word])
     return english_name(code, name)
+
+
+def label_name(code: str, name: str, level: str, lang: str = "zh") -> str:
+    """The short name a map prints for a unit (``level``: province, prefecture, county).
+
+    Why short: a map label must fit its unit; Chinese maps print 广西, 黔东南州 and
+    务川县 for 广西壮族自治区, 黔东南苗族侗族自治州 and 务川仡佬族苗族自治县, and English
+    maps the place name without its type (the hover and the tables keep full names).
+
+    >>> label_name("450000", "广西壮族自治区", "province"), label_name("810000", "香港特别行政区", "province")
+    ('广西', '香港')
+    >>> label_name("150000", "内蒙古自治区", "province"), label_name("622927", "东乡族自治县", "county")
+    ('内蒙古', '东乡县')
+    >>> label_name("522600", "黔东南苗族侗族自治州", "prefecture"), label_name("520300", "遵义市", "prefecture")
+    ('黔东南州', '遵义市')
+    >>> label_name("520326", "务川仡佬族苗族自治县", "county"), label_name("150726", "新巴尔虎左旗", "county")
+    ('务川县', '新巴尔虎左旗')
+    >>> label_name("522600", "黔东南苗族侗族自治州", "prefecture", "en"), label_name("450000", "广西壮族自治区", "province", "en")
+    ('Qiandongnan', 'Guangxi')
+    >>> label_name("520326", "务川仡佬族苗族自治县", "county", "en"), label_name("513300", "甘孜藏族自治州", "prefecture", "en")
+    ('Wuchuan', 'Garzê')
+    """
+    if lang != "zh":
+        if level == "county":
+            if code in OFFICIAL_EN:
+                return OFFICIAL_EN[code]
+            st = stem(name)
+            return ETHNIC_EN.get(st) or _format_pinyin(stem_pinyin(name))
+        full = region_english_name(code, name)
+        if level == "province":
+            return full
+        for word in (" Autonomous Prefecture", " Prefecture", " League", " City"):
+            if full.endswith(word):
+                full = full[: -len(word)]
+                break
+        peoples = [f" and {e}" for e in ETHNIC_EN.values()] + [f" {e}" for e in ETHNIC_EN.values()]
+        while tail := next((p for p in peoples if full.endswith(p) and len(full) > len(p)), ""):
+            full = full[: -len(tail)]  # "Qiandongnan Miao and Dong" -> "Qiandongnan"
+        return full
+    for tail in ("特别行政区", "省"):
+        if name.endswith(tail) and len(name) > len(tail) + 1:
+            return name[: -len(tail)]
+    if level == "province" and name.endswith("市"):
+        return name[:-1]
+    for tail, short in (("自治区", ""), ("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+        if name.endswith(tail):
+            st = name[: -len(tail)]
+            while tok := next((t for t in _ETHNIC_TOKENS if st.endswith(t[0])), None):
+                if len(st) - len(tok[0]) < 2:  # 东乡族自治县, 内蒙古: the people name it
+                    st = tok[1] if len(st) == len(tok[0]) else st
+                    break
+                st = st[: -len(tok[0])]
+            return st + short
+    return name
 
 
 #: Prefecture-level names whose English is not their pinyin (official usage).

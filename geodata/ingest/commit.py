@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geodata import regions
 from geodata.ingest import limits
 from geodata.ingest.columns import KINDS, ColumnMapping
 from geodata.ingest.read import read_table
@@ -40,24 +41,57 @@ def import_file(
     datum: str = "wgs84",
     max_bytes: int = limits.MAX_BYTES,
     note: str = "",
+    mode: str = "merge",
+    scope: str | None = None,
+    region: str | None = None,
+    submit: bool = False,
 ) -> ImportReport:
-    """Read, validate and (unless `dry_run`) commit an upload as a new dataset version.
+    """Read, validate and (unless `dry_run`) commit an upload as the next version.
 
-    On commit the raw bytes are kept as ``<raw_dir>/<sha256><ext>`` and recorded with
-    :meth:`Store.add_raw_upload`; the clean rows become the new active version of
-    (`kind`, `period`) and ``report.dataset_version`` is set.  Nothing is written on a
-    dry run, when the file cannot be read (:class:`ImportFileError` is raised) or when
-    no row is importable (``dataset_version`` stays None).
+    ``mode="merge"`` (default) updates the counties the file lists and keeps every
+    other county; ``"replace"`` makes the file complete for `scope` (a region code:
+    counties of it missing from the file become not reported). `region` is the
+    uploader's region: rows outside it are rejected (``outside_region``). Both the
+    dry run and the commit fill ``report.changes`` (updated, added, unchanged,
+    unreported counties). With `submit`, the clean rows wait for review
+    (``report.submission_id``) instead of being committed.
+
+    On commit the raw bytes are kept as ``<raw_dir>/<sha256><ext>`` and recorded in
+    the same transaction as the new version; ``report.dataset_version`` is set.
+    Nothing is written on a dry run, when the file cannot be read
+    (:class:`ImportFileError` is raised) or when no row is importable
+    (``dataset_version`` stays None).
     """
     t0 = time.perf_counter()
     if kind not in KINDS:
         raise ValueError(f"invalid kind {kind!r}: expected one of {KINDS}")
+    if mode not in ("merge", "replace"):
+        raise ValueError(f"mode must be merge or replace, not {mode!r}")
+    if mode == "replace" and not scope:
+        raise ValueError("a replace needs the scope it is complete for (a region code)")
+    scope = regions.check(counties, scope) if scope else None
+    region = regions.check(counties, region) if region else None
+    if scope and region and not regions.contains(counties, region, scope):
+        raise ValueError(f"the scope {scope} is not inside your region {region}")
     if not dry_run and raw_dir is None:
         raise ValueError("raw_dir is required to keep the raw file (or pass dry_run=True)")
     raw = read_table(path, filename, sheet=sheet, kind=kind, max_bytes=max_bytes)
-    report = validate(raw, mapping, kind, period, registry, datum=datum, counties=counties)
+    report = validate(
+        raw, mapping, kind, period, registry, datum=datum, counties=counties, region=region,
+        scope=scope if mode == "replace" else None,
+    )  # fmt: skip
     report.dry_run = dry_run
+    report.mode, report.scope, report.region = mode, scope, region
+    scope_codes = None
+    if mode == "replace":
+        universe = [] if counties is not None else _stored_codes(store, kind, report)
+        scope_codes = regions.codes_in(counties, scope, universe=universe)
+    plan_args = dict(mode=mode, scope=scope, scope_codes=scope_codes)
     if dry_run or report.rows_imported == 0:
+        if report.rows_imported and store is not None:  # a store-less dry run: no preview
+            plan = store.plan(kind, report.period, report.data, report.points, **plan_args)
+            report.changes = _changes(plan.change)
+            report.base_version = plan.base_version
         report.seconds = time.perf_counter() - t0
         return report
     ext = Path(raw.filename).suffix.lower()
@@ -82,25 +116,51 @@ def import_file(
         f"{report.rows_imported} imported, {report.rows_skipped} skipped, "
         f"{report.rows_rejected} rejected of {report.rows_total} rows"
     )
-    common = dict(
-        source=f"upload: {raw.filename}",
-        synthetic=False,
-        created_by=created_by,
-        raw_upload=raw_upload,
-        note=f"{note}; {summary}" if note else summary,
-    )
-    if kind == "children":
-        version = store.add_children(report.period, report.data, **common)
-    else:
-        version = store.add_facilities(report.period, report.data, report.points, **common)
-    report.dataset_version = int(version)
-    versions = store.versions(kind, report.period)
-    report.raw_upload_id = int(
-        versions.loc[versions["version"] == int(version), "raw_upload_id"].iloc[0]
-    )
+    note = f"{note}; {summary}" if note else summary
+    if submit:
+        sub = store.submit(
+            kind, report.period, report.data, report.points, **plan_args, region=region,
+            created_by=created_by, raw_upload=raw_upload, summary=note,
+        )  # fmt: skip
+        report.submission_id = sub["id"]
+        report.raw_upload_id = sub["raw_upload_id"]
+        report.stored_path = str(stored)
+        plan = store.plan(kind, report.period, report.data, report.points, **plan_args)
+        report.changes = _changes(plan.change)
+        report.base_version = plan.base_version
+        report.seconds = time.perf_counter() - t0
+        return report
+    done = store.commit(
+        kind, report.period, report.data, report.points, **plan_args,
+        source=f"upload: {raw.filename}", created_by=created_by, raw_upload=raw_upload,
+        note=note,
+    )  # fmt: skip
+    report.dataset_version = int(done.version)
+    report.raw_upload_id = done.raw_upload_id
+    report.base_version = done.base_version
+    report.changes = _changes(done.change)
     report.stored_path = str(stored)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _changes(change) -> dict[str, list[str]]:
+    return {
+        "updated": list(change.updated),
+        "added": list(change.added),
+        "unchanged": list(change.unchanged),
+        "unreported": list(change.unreported),
+    }
+
+
+def _stored_codes(store: Store, kind: str, report: ImportReport) -> list[str]:
+    """Counties known without a county table: the active version's and the file's."""
+    if store is None:
+        return sorted(set(report.data["code"].astype(str)))
+    frame = store.children(report.period) if kind == "children" else None
+    if frame is None:
+        frame = store.facilities(report.period)[0]
+    return sorted(set(frame["code"].astype(str)) | set(report.data["code"].astype(str)))
 
 
 def _write_once(path: Path, data: bytes) -> None:

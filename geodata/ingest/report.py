@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 SEVERITIES = ("rejected", "skipped", "warning")
+_CHANGE_KEYS = ("updated", "added", "unchanged", "unreported")
 
 
 @dataclass
@@ -22,6 +23,11 @@ class ImportReport:
     machine name, see ``docs/import.md``), ``reason`` (English sentence) and
     ``severity`` (``rejected`` / ``skipped`` / ``warning``).  A warning never changes a
     row's outcome.
+
+    ``layout`` is how the file gives its data (``counts`` per county, or facility
+    ``points``); ``mode`` how it is committed (``merge`` or ``replace`` of ``scope``);
+    ``changes`` the county codes the commit updates, adds, leaves unchanged and makes
+    not reported (filled by the preview and the commit, empty before).
     """
 
     filename: str
@@ -35,7 +41,7 @@ class ImportReport:
     mapping: dict[str, str]
     unmapped: list[str]
     confidence: dict[str, float]
-    mode: str
+    layout: str
     rows_total: int
     rows_imported: int
     rows_skipped: int
@@ -52,6 +58,12 @@ class ImportReport:
     raw_upload_id: int | None = None
     stored_path: str | None = None
     seconds: float = 0.0
+    mode: str = "merge"
+    scope: str | None = None
+    region: str | None = None
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    base_version: int | None = None
+    submission_id: int | None = None
 
     def __post_init__(self) -> None:
         self.check()
@@ -74,7 +86,14 @@ class ImportReport:
             "filename": self.filename,
             "kind": self.kind,
             "period": self.period,
+            "layout": self.layout,
             "mode": self.mode,
+            "scope": self.scope,
+            "region": self.region,
+            **{f"counties_{k}": len(self.changes.get(k, [])) for k in _CHANGE_KEYS},
+            "changes": {k: list(self.changes.get(k, [])) for k in _CHANGE_KEYS},
+            "base_version": self.base_version,
+            "submission_id": self.submission_id,
             "format": self.format,
             "encoding": self.encoding,
             "delimiter": self.delimiter,

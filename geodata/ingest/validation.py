@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geodata import regions
 from geodata.indicators import FACILITY_COUNTS, MEASURES
 from geodata.ingest.cells import _re_contains, parse_counts, period_from_title
 from geodata.ingest.checks import _children_checks, _point_checks
@@ -43,6 +44,7 @@ _NOTE = (
 
 
 def _resolve_period(period: Any, raw: RawTable, cells: pd.Series | None) -> str:
+    """The import period: given, else the period column, the title rows, the filename."""
     if period is not None and str(period).strip():
         p = normalize_period(period)
         if p is None:
@@ -58,7 +60,7 @@ def _resolve_period(period: Any, raw: RawTable, cells: pd.Series | None) -> str:
                 f"the period column holds several periods ({', '.join(sorted(found))}); "
                 "import one period at a time"
             )
-    p = period_from_title(raw.title)
+    p = period_from_title(raw.title) or period_from_title([raw.filename])
     if p:
         return p
     raise ImportFileError("no period given: pass one (e.g. 2025-H1) or add a period column")
@@ -73,6 +75,8 @@ def validate(
     *,
     datum: str = "wgs84",
     counties: gpd.GeoDataFrame | None = None,
+    region: str | None = None,
+    scope: str | None = None,
 ) -> ImportReport:
     """Sort every data row of `raw` into imported / skipped / rejected.
 
@@ -92,7 +96,13 @@ def validate(
     counties
         County polygons (``geodata.boundaries`` ``counties_full``, indexed by layer
         code) for placing facility points without a code and flagging points outside
-        their stated county.
+        their stated county; also what :mod:`geodata.regions` reads.
+    region
+        The uploader's region (an editor scoped to a province, prefecture or county):
+        rows for counties outside it are rejected (``outside_region``).
+    scope
+        The scope a ``replace`` upload declares itself complete for: rows outside it
+        are rejected (``outside_scope``).
 
     Raises
     ------
@@ -255,6 +265,23 @@ def validate(
     if mode == "points":
         _place_points(R, pts, layer, mf, registry, counties)
 
+    # ---- counties outside the uploader's region or the declared scope
+    key_col = mf.get("code", mf.get("county"))
+    key_cells = cells("code") if "code" in mf else cells("county")
+    for rule, area, what in (
+        ("outside_region", region, "your region"),
+        ("outside_scope", scope, "the scope declared complete"),
+    ):
+        if area is None or regions.normalise(area) == regions.NATION:
+            continue
+        area = regions.normalise(area)
+        inside = set(regions.codes_in(counties, area, universe=[c for c in layer if c]))
+        out = R.live & _bools(c is not None and c not in inside for c in layer)
+        R.add(out, "rejected", rule,
+              lambda i, what=what, area=area: (
+                  f"county {_label(registry, layer[i])} is outside {what} ({area})"),
+              key_col, key_cells)  # fmt: skip
+
     # ---- duplicates (among rows still acceptable: the first good row wins)
     dup_key = (
         pd.Series(layer, dtype=object)
@@ -353,7 +380,7 @@ def validate(
         mapping=mapping.to_dict(),
         unmapped=list(mapping.unmapped),
         confidence=dict(mapping.confidence),
-        mode=mode,
+        layout=mode,
         rows_total=n,
         rows_imported=int((R.state == 0).sum()),
         rows_skipped=int((R.state == 1).sum()),

@@ -174,3 +174,74 @@ def test_programme_commands(tmp_path, layers):
     assert run(["programme", "remove", str(pid)], data).returncode == 0
     gone = run(["programme", "show", str(pid)], data)
     assert gone.returncode == 2 and f"no programme {pid}" in gone.stderr
+
+
+def test_prepare_says_each_step_as_it_goes(tmp_path, layers):
+    data = make_data_dir(tmp_path, layers)
+    out = run(["prepare"], data)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("preparing ")
+    assert any(
+        line.startswith("[") and "s] generating and loading the synthetic demo data" in line
+        for line in lines
+    ), lines
+    assert json.loads(lines[-1])["demo_loaded"] is True
+
+
+class _Terminal:
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def write(self, s):
+        self.parts.append(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return True
+
+
+def test_step_printer_ticks_on_a_terminal_and_prints_lines_elsewhere():
+    import io
+    import logging
+    import time
+
+    from dashboard.cli import StepPrinter
+
+    log = logging.getLogger("geodata.boundaries.layers")
+    term = _Terminal()
+    with StepPrinter(term, tick=0.02):
+        log.info("boundary layers 2/4: simplifying %d counties", 2875)
+        time.sleep(0.2)
+        log.info("boundary layers 3/4: provinces")
+    text = "".join(term.parts)
+    assert text.count("\r") >= 4  # the line was rewritten while the step ran
+    assert "simplifying 2875 counties" in text and text.endswith("provinces\n")
+    plain = io.StringIO()
+    with StepPrinter(plain):
+        log.info("boundary layers 1/4: reading")
+        logging.getLogger("dashboard.atlas").warning("cache unavailable")
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == 2 and "\r" not in plain.getvalue()
+    assert lines[0].endswith("boundary layers 1/4: reading")
+    assert lines[1].endswith("warning: cache unavailable")
+    assert not log.handlers  # removed afterwards
+
+
+def test_building_the_layers_logs_four_steps(tmp_path, monkeypatch, caplog, layers):
+    import logging
+
+    from geodata.boundaries import layers as layers_mod
+
+    monkeypatch.setattr(layers_mod, "read_source", lambda: layers.counties_full.iloc[:40].copy())
+    monkeypatch.setattr(layers_mod, "_attach_measures", lambda df: df)
+    monkeypatch.setattr(layers_mod, "simplify_coverage", lambda g, p: g)
+    monkeypatch.setattr(layers_mod, "write_cache", lambda lay, d: d)
+    monkeypatch.setattr(layers_mod, "read_maritime", lambda p: layers.maritime)
+    with caplog.at_level(logging.INFO, logger="geodata"):
+        layers_mod.load_layers(tmp_path)
+    steps = [r.getMessage() for r in caplog.records if "boundary layers" in r.getMessage()]
+    assert [s.split(":")[0] for s in steps[1:]] == [f"boundary layers {i}/4" for i in range(1, 5)]
+    assert "about two minutes" in steps[0]

@@ -182,3 +182,33 @@ def test_geodata_never_imports_web_frameworks():
     assert "flask" in _roots("dashboard")["dashboard.accounts.session"]  # the scan works
     for name, roots in _roots("geodata").items():
         assert not roots & web, f"{name} imports {sorted(roots & web)}"
+
+
+def test_an_export_logs_no_kaleido_chatter(client, caplog):
+    """One line per request in the server's log: kaleido and its browser driver log
+    some twenty INFO lines per export unless they are kept to warnings."""
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        r = client.get("/export/map.png?region=520000")
+    assert r.status_code == 200
+    chatter = [
+        rec.name
+        for rec in caplog.records
+        if rec.name.split(".")[0] in ("kaleido", "choreographer", "logistro")
+        and rec.levelno < logging.WARNING
+    ]
+    assert not chatter, chatter[:5]
+
+
+def test_debug_level_lets_the_libraries_speak_again():
+    import logging
+
+    from dashboard.factory import CHATTY_LOGGERS, configure_logging
+
+    try:
+        configure_logging("DEBUG")
+        assert all(logging.getLogger(n).level == logging.DEBUG for n in CHATTY_LOGGERS)
+    finally:
+        configure_logging("INFO")
+    assert all(logging.getLogger(n).level == logging.WARNING for n in CHATTY_LOGGERS)

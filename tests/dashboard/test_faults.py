@@ -89,8 +89,8 @@ def test_database_lost_mid_session_shows_a_notice(dash_app, client, monkeypatch,
 
 def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     """A connection lost in the middle of an import: all of it or none of it."""
-    from geodata import store as store_mod
     from geodata.store import Store
+    from geodata.store import db as store_db
 
     store = Store(tmp_path / "a.sqlite")
     store.create_all()
@@ -105,7 +105,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
             "lat": [39.9, 39.91],
         }
     )
-    real = store_mod._bulk_insert
+    real = store_db.bulk_insert
     calls = {"n": 0}
 
     def flaky(conn, table, rows):
@@ -114,7 +114,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
             raise sa.exc.OperationalError("INSERT", {}, ConnectionResetError("reset"))
         return real(conn, table, rows)
 
-    monkeypatch.setattr(store_mod, "_bulk_insert", flaky)
+    monkeypatch.setattr(store_db, "bulk_insert", flaky)
     with pytest.raises(sa.exc.OperationalError):
         store.add_facilities("2025-H2", counts, points, source="t", synthetic=False)
     monkeypatch.undo()

@@ -78,6 +78,8 @@ ZH_ALLOWED = {
     "Fisher", "Jenks",
     # the read-only account role as the administrator sets it (``users add NAME viewer``)
     "viewer",
+    # the software an export needs, named as its packages are (what to install)
+    "Debian", "chromium", "CJK",
     # units and the language switch link
     "km", "English",
     # keys of the keyboard, as printed on them (the help page's keyboard section)

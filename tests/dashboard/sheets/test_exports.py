@@ -312,3 +312,57 @@ def test_map_export_follows_the_analysis_mode(xclient, mode, words):
     text = _plain(PdfReader(io.BytesIO(r.get_data())).pages[0].extract_text())
     assert all(_plain(w) in text for w in words), text[:400]
     assert xclient.get("/export/map.png?mode=bogus").json["parameter"] == "mode"
+
+
+def test_this_machine_has_what_exports_need_and_a_bare_one_is_named(monkeypatch, tmp_path):
+    assert export.missing_packages() == ()
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium, no fc-list
+    assert export.missing_packages() == ("chromium", "fonts-noto-cjk")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh", ["无法导出", "sudo apt-get install chromium fonts-noto-cjk"]),
+     ("en", ["Cannot export", "sudo apt-get install chromium fonts-noto-cjk"])],
+)  # fmt: skip
+def test_an_export_without_chromium_says_what_to_install_in_the_page_language(
+    dash_app, monkeypatch, lang, words
+):
+    monkeypatch.setattr(export, "missing_packages", lambda: ("chromium", "fonts-noto-cjk"))
+    old = export.set_shared_renderer(export.Renderer())
+    try:
+        # a view no other test exports, so that no cached file answers
+        r = dash_app.server.test_client().get(
+            f"/export/map.svg?lang={lang}&indicator=migrant&scheme=user&breaks=1,2,3,{77 + len(lang)}"
+        )
+    finally:
+        export.set_shared_renderer(old)
+    assert r.status_code == 503
+    body = r.get_json()
+    assert body["missing"] == ["chromium", "fonts-noto-cjk"]
+    assert all(w in body["error"] for w in words), body
+    other = "[\u4e00-\u9fff]" if lang == "en" else "[A-Za-z]{4,}"
+    assert not re.search(other, body["error"].replace("sudo apt-get install", "").replace(
+        "chromium", "").replace("fonts-noto-cjk", "").replace("Debian", "").replace(
+        "Noto CJK", "")), body["error"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [("lang=en", ["Sichuan", "Inner Mongolia", "Xinjiang"]),
+     ("lang=zh&region=510000", ["成都市", "甘孜州"]),
+     ("lang=en&region=510100", ["Pengzhou", "Jintang"])],
+)  # fmt: skip
+def test_exported_maps_name_places_like_the_page(xclient, dash_app, query, names):
+    from dashboard.presenters.labels import map_labels
+
+    r = xclient.get(f"/export/map.svg?{query}")
+    assert r.status_code == 200
+    svg = r.get_data(as_text=True)
+    for name in names:
+        assert f">{name}<" in svg, name
+    q = dict(p.split("=") for p in query.split("&"))
+    page = set(map_labels(dash_app.atlas, q.get("region"), q["lang"]).text)
+    printed = {n for n in page if f">{n}<" in svg}
+    assert len(printed) >= 0.8 * len(page)  # the sheet is a little smaller than the page

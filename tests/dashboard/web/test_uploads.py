@@ -171,7 +171,7 @@ def test_facilities_points_upload(rw_app):
     r = _post(client, token, body, name="fac.csv", kind="facilities", dry_run="1")
     assert r.status_code == 200, r.json
     rep = r.json
-    assert rep["mode"] == "points" and rep["rows_total"] == 2
+    assert rep["layout"] == "points" and rep["rows_total"] == 2
     assert rep["rows_total"] == rep["rows_imported"] + rep["rows_skipped"] + rep["rows_rejected"]
     assert rep["rows_rejected"] >= 1  # the point in Paris
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import mapclassify
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.analysis.classify import classify
 
@@ -50,3 +52,40 @@ def test_few_distinct_values_and_all_missing():
     assert classify([7, 7, 7], "quantiles", 5).k == 1
     empty = classify([np.nan, np.nan], "quantiles", 5)
     assert empty.k == 0 and empty.classes.tolist() == [-1, -1]
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 0.01), st.floats(0, 500), st.just(0.0), st.just(float("nan"))),
+        min_size=1,
+        max_size=80,
+    ),
+    st.sampled_from(["quantiles", "equal_interval"]),
+    st.integers(0, 3),
+)
+@settings(deadline=None)
+def test_merged_classes_print_differently_and_keep_every_value(values, scheme, decimals):
+    from geodata.analysis.classify import merge_indistinct
+
+    cls = classify(values, scheme, 5)
+    merged = merge_indistinct(cls, decimals)
+    printed = [round(b, decimals) for b in merged.bins]
+    assert len(set(printed)) == len(printed)
+    # same counties with data, each still in the class whose bounds hold it
+    assert ((merged.classes == -1) == (cls.classes == -1)).all()
+    assert sum(merged.counts) == sum(cls.counts)
+    v = np.asarray(values, float)
+    for i, (lo, hi) in enumerate(merged.intervals()):
+        inside = v[merged.classes == i]
+        assert (inside <= hi).all() and (inside >= lo).all()
+
+
+def test_two_classes_that_print_alike_become_one():
+    from dashboard.figures import legend_labels
+    from geodata.analysis.classify import merge_indistinct
+
+    cls = classify([0, 0, 0.003, 0.5, 1.5], "user", breaks=[0, 0.004, 1, 2])
+    before = [t.rsplit(" (", 1)[0] for t in legend_labels(cls, "nd", 2)]
+    assert before.count("0.00") == 2  # what a reader saw: two classes "0.00"
+    after = [t.rsplit(" (", 1)[0] for t in legend_labels(merge_indistinct(cls, 2), "nd", 2)]
+    assert after.count("0.00") == 1 and len(after) == len(before) - 1

@@ -54,7 +54,7 @@ def check(rep: ImportReport) -> ImportReport:
         assert named == set(rep.outcomes.index[rep.outcomes == sev])
     for p in rep.problems:
         assert p["severity"] in ingest.SEVERITIES and p["reason"] and p["rule"]
-    if rep.mode == "counts":
+    if rep.layout == "counts":
         assert len(rep.data) == rep.rows_imported
         assert rep.data["code"].str.len().eq(6).all()
     else:

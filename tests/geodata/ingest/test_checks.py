@@ -30,7 +30,7 @@ def test_facility_points(registry, grid_counties):
         ["岸边", "儿童之家", "", "80.5", "21.99", ""],  # 1 km south of 110101
     ]
     rep = run(csv_bytes(rows), registry, kind="facilities", counties=grid_counties)
-    assert rep.mode == "points"
+    assert rep.layout == "points"
     assert rules(rep) == [
         (5, "outside_stated_county"),
         (6, "outside_china"),

@@ -43,14 +43,51 @@ def test_import_file_commits_versions_and_keeps_raw(registry, store, tmp_path):
     ]
     got = store.children(P)
     assert sorted(got["code"]) == ["110101", "110102", "410307"]
-    # a second upload for the period: new version, the old one kept
+    # a second upload for the period merges: new version, other counties kept
     path2 = tmp_path / "fix.csv"
-    path2.write_bytes(csv_bytes(good_rows()[:2]))
+    path2.write_bytes(csv_bytes([HEAD, ["110101", "东城区", "1500", "150", "50"]]))
     rep2 = import_file(store, registry, path2, kind="children", period=P, raw_dir=raw_dir)
-    assert rep2.dataset_version == 2
-    assert sorted(store.children(P)["code"]) == ["110101"]
+    assert rep2.dataset_version == 2 and rep2.mode == "merge" and rep2.base_version == 1
+    assert rep2.changes["updated"] == ["110101"] and not rep2.changes["added"]
+    got = store.children(P).set_index("code")
+    assert sorted(got.index) == ["110101", "110102", "410307"]
+    assert got.loc["110101", "left_behind"] == 150 and got.loc["110102", "left_behind"] == 200
     store.activate("children", P, 1)
-    assert len(store.children(P)) == 3
+    assert store.children(P).set_index("code").loc["110101", "left_behind"] == 100
+
+
+def test_replace_scope_and_region(registry, store, tmp_path, grid_counties):
+    """Replace makes the scope's missing counties not reported; rows outside the
+    uploader's region or the declared scope are rejected with a reason."""
+    raw_dir = tmp_path / "raw"
+    kw = dict(kind="children", period=P, raw_dir=raw_dir, counties=grid_counties)
+    rows = [HEAD] + [[c, "", "100", "10", "5"] for c in ("110101", "110102", "120101", "120102")]
+    rep = import_file(store, registry, csv_bytes(rows), filename="a.csv", **kw)
+    check(rep)
+    assert rep.changes["added"] == ["110101", "110102", "120101", "120102"]
+    # an editor of 110000 sends a Beijing row and a Tianjin row: Tianjin is refused
+    two = [HEAD, ["110101", "", "200", "20", "5"], ["120101", "", "1", "1", "1"]]
+    rep = import_file(store, registry, csv_bytes(two), filename="b.csv", region="110000",
+                      dry_run=True, **kw)  # fmt: skip
+    check(rep)
+    assert rules(rep, "rejected") == [(3, "outside_region")]
+    assert "outside your region (110000)" in rep.problems[0]["reason"]
+    assert rep.changes == {"updated": ["110101"], "added": [], "unchanged": [], "unreported": []}
+    # replace for Beijing: 110102 becomes not reported, Tianjin untouched
+    rep = import_file(store, registry, csv_bytes(two), filename="c.csv", mode="replace",
+                      scope="110000", **kw)  # fmt: skip
+    check(rep)
+    assert rules(rep, "rejected") == [(3, "outside_scope")]
+    assert rep.to_json()["counties_unreported"] == 1
+    assert rep.changes["unreported"] == ["110102"]
+    got = store.children(P).set_index("code")
+    assert got.loc[["110102"], "children"].isna().all()
+    assert got.loc["120101", "children"] == 100 and got.loc["110101", "children"] == 200
+    with pytest.raises(ValueError, match="needs the scope"):
+        import_file(store, registry, csv_bytes(two), filename="c.csv", mode="replace", **kw)
+    with pytest.raises(ValueError, match="not inside your region"):
+        import_file(store, registry, csv_bytes(two), filename="c.csv", mode="replace",
+                    scope="120000", region="110000", **kw)  # fmt: skip
 
 
 def test_import_file_from_bytes_and_facilities(registry, store, tmp_path, grid_counties):
@@ -92,13 +129,13 @@ def test_a_commit_killed_half_way_leaves_no_upload_record(registry, store, tmp_p
     """The raw file's record and the dataset are one transaction: a failure while the
     rows are written (a kill, a full disk) leaves neither, where it left a record that
     no dataset used (4 kills of 5 in the attack)."""
-    from geodata import store as store_mod
+    from geodata.store import db as store_db
 
     def broken(*a, **k):
         raise OSError(28, "No space left on device")
 
     before = len(store.raw_uploads())
-    monkeypatch.setattr(store_mod, "_bulk_insert", broken)
+    monkeypatch.setattr(store_db, "bulk_insert", broken)
     with pytest.raises(OSError):
         import_file(store, registry, csv_bytes(good_rows()), filename="a.csv",
                     kind="children", period=P, raw_dir=tmp_path / "raw")  # fmt: skip

@@ -36,8 +36,10 @@ def test_to_json_carries_the_cli_fields(registry):
     rep = run(csv_bytes(good_rows() + [["110101", "x", "1", "1", "1"]]), registry)
     j = json.loads(json.dumps(rep.to_json()))
     for key in ("rows_total", "rows_imported", "rows_skipped", "rows_rejected", "problems",
-                "codes_remapped", "dataset_version"):  # fmt: skip
+                "codes_remapped", "dataset_version", "mode", "scope", "counties_updated",
+                "counties_added", "counties_unchanged", "counties_unreported"):  # fmt: skip
         assert key in j
+    assert j["mode"] == "merge" and j["layout"] == "counts"
     assert j["codes_remapped"] == {"410381": "410307"}
     assert j["problems"][0].keys() >= {"row", "column", "reason", "severity"}
     assert j["dataset_version"] is None
@@ -49,6 +51,6 @@ def test_report_invariant_is_asserted():
         ImportReport(
             filename="x", kind="children", period=P, format="csv", encoding=None,
             delimiter=None, sheet=None, header_row=1, mapping={}, unmapped=[], confidence={},
-            mode="counts", rows_total=3, rows_imported=1, rows_skipped=1, rows_rejected=0,
+            layout="counts", rows_total=3, rows_imported=1, rows_skipped=1, rows_rejected=0,
             problems=[], codes_remapped={}, data=pd.DataFrame(),
         )  # fmt: skip

@@ -113,7 +113,7 @@ def test_facility_counts_per_county(registry):
         ["小计", "", "12", "3", "40", "5"],
     ]
     rep = run(csv_bytes(rows), registry, kind="facilities")
-    assert rep.mode == "counts" and rep.points is None
+    assert rep.layout == "counts" and rep.points is None
     assert rep.data.to_dict("records") == [
         {"code": "110101", "children_homes": 12.0, "activity_centres": 3.0,
          "child_directors": 40.0, "child_supervisors": 5.0}

@@ -59,6 +59,8 @@ def test_create_all_idempotent(store):
         "facility_points",
         "raw_uploads",
         "programmes",
+        "rounds",
+        "submissions",
     }
 
 
