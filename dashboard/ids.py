@@ -1,6 +1,5 @@
 """Every Dash component id, in one place, so layout, callbacks and tests agree."""
 
-URL = "url"
 LANG = "lang"
 INDICATOR = "indicator"
 PERIOD = "period"
