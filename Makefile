@@ -114,6 +114,7 @@ bench: setup-test
 	$(PY) -m bench.bench_pageload --markdown
 	$(PY) -m bench.bench_load --think 1,3 --markdown
 	$(PY) -m bench.bench_import
+	scripts/pg-test-server.sh run $(PY) -m bench.bench_merge
 	$(PY) bench/bench_analysis.py
 
 clean:

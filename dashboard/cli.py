@@ -6,8 +6,11 @@
     python app.py worker          # Celery worker for background jobs (needs REDIS_URL)
     python app.py geodata [--json] [--rebuild]
     python app.py analyze --method M --out FILE.csv
-    python app.py import FILE --kind children|facilities [--dry-run]
-    python app.py user add|passwd|remove|unlock|list
+    python app.py import FILE --kind children|facilities --period P
+                  [--mode merge|replace] [--scope CODE] [--user NAME] [--dry-run] [--json]
+    python app.py user add NAME --role admin|editor|viewer [--region CODE]
+    python app.py user passwd|role|remove|unlock|list
+    python app.py round open P [--deadline YYYY-MM-DD] | list | close P
     python app.py programme add|list|show|remove
     python app.py export --out FILE [--briefing] [--all-provinces]
     python app.py settings [--markdown]
@@ -230,6 +233,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise ValueError(f"{path}: no such file")
+    region = None
+    if args.user:
+        from dashboard.accounts.users import Users
+
+        found = Users(atlas.store.engine).get(args.user)
+        if found is None:
+            raise ValueError(f"no user {args.user!r} (app.py user add)")
+        if not found.is_editor:
+            raise ValueError(f"user {args.user!r} is a {found.role}: only editors import")
+        region = found.scope
+    if args.mode == "replace" and not args.scope:
+        raise ValueError("--mode replace needs --scope CODE (100000 for the nation)")
     report = import_file(
         atlas.store,
         atlas.registry,
@@ -243,6 +258,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         filename=path.name,
         sheet=args.sheet,
         datum=args.datum,
+        mode=args.mode,
+        scope=args.scope,
+        region=region,
     )
     info = report.to_json()
     if args.json:
@@ -254,9 +272,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
             + (
                 " (dry run: nothing written)"
                 if args.dry_run
-                else f"; dataset version {info.get('dataset_version')}"
+                else f"; {report.kind} {report.period} version {info.get('dataset_version')}"
             )
         )
+        scope = f" of {info['scope']}" if info["scope"] else ""
+        print(
+            f"{info['mode']}{scope}: {info['counties_updated']:,} counties updated, "
+            f"{info['counties_added']:,} new, {info['counties_unchanged']:,} unchanged"
+            + (
+                f", {info['counties_unreported']:,} become not reported"
+                if info["mode"] == "replace"
+                else ""
+            )
+        )
+        unreported = info["changes"]["unreported"]
+        if unreported:
+            shown = ", ".join(unreported[:20])
+            more = f" ... {len(unreported) - 20:,} more" if len(unreported) > 20 else ""
+            print(f"  not reported after this commit: {shown}{more}")
         for p in info["problems"][:50]:
             print(f"  row {p['row']}: {p.get('column') or '-'}: {p['reason']}")
         if len(info["problems"]) > 50:
@@ -324,8 +357,12 @@ def _read_password(args: argparse.Namespace) -> str:
 def _cmd_user(args: argparse.Namespace) -> int:
     users = _user_store()
     if args.user_command == "add":
-        users.add(args.name, args.role, _read_password(args))
-        print(f"added {args.role} {args.name}")
+        users.add(args.name, args.role, _read_password(args), region=args.region)
+        where = f" for region {users.get(args.name).region}" if users.get(args.name).region else ""
+        print(f"added {args.role} {args.name}{where}")
+    elif args.user_command == "role":
+        users.set_role(args.name, args.role, region=args.region)
+        print(f"{args.name} is now {args.role}" + (f" for {args.region}" if args.region else ""))
     elif args.user_command == "passwd":
         if users.get(args.name) is None:
             raise ValueError(f"no user {args.name!r}")
@@ -343,7 +380,41 @@ def _cmd_user(args: argparse.Namespace) -> int:
             print(json.dumps(found, ensure_ascii=False))
         for u in [] if args.json else found:
             lock = "  LOCKED" if u["locked"] else ""
-            print(f"{u['name']:24s} {u['role']:7s} {u['created_at'] or ''}{lock}")
+            region = u["region"] or "everywhere"
+            print(f"{u['name']:24s} {u['role']:7s} {region:10s} {u['created_at'] or ''}{lock}")
+    return 0
+
+
+def _cmd_round(args: argparse.Namespace) -> int:
+    """Collection rounds: a period open for reporting, with an optional deadline."""
+    from dashboard.settings import Settings
+    from geodata.store import Store
+    from geodata.store.rounds import days_left
+
+    settings = Settings.from_env()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_url)
+    store.create_all()
+    if args.round_command == "open":
+        r = store.open_round(args.period, deadline=args.deadline, opened_by="cli")
+        left = days_left(r["deadline"])
+        when = f", deadline {r['deadline']} ({left} days left)" if r["deadline"] else ""
+        print(f"round {r['period']} open{when}")
+    elif args.round_command == "close":
+        if not store.close_round(args.period):
+            raise ValueError(f"no round for {args.period}")
+        print(f"round {args.period} closed")
+    else:
+        rows = [
+            {"period": r["period"], "deadline": r["deadline"].isoformat() if r["deadline"] else None,
+             "days_left": days_left(r["deadline"])}
+            for r in store.rounds()
+        ]  # fmt: skip
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        for r in [] if args.json else rows:
+            print(f"{r['period']}  deadline {r['deadline'] or '-'}  days left {r['days_left']}")
     return 0
 
 
@@ -547,14 +618,30 @@ def main(argv: list[str] | None = None) -> int:
         choices=["wgs84", "gcj02", "bd09"],
         help="coordinate datum of facility points",
     )
-    p.add_argument("--user", default=None, help="recorded as the uploader")
+    p.add_argument(
+        "--mode",
+        default="merge",
+        choices=["merge", "replace"],
+        help="merge (default): update the counties listed, keep the others; replace: the "
+        "file is complete for --scope, its missing counties become not reported",
+    )
+    p.add_argument("--scope", help="region a replace is complete for: 100000 (nation), "
+                   "a province (520000) or prefecture (520100) code")  # fmt: skip
+    p.add_argument(
+        "--user", default=None, help="the uploader (a user): recorded, and their region applies"
+    )
     p.set_defaults(func=_cmd_import)
     p = sub.add_parser("user", help="manage users who can sign in (editors upload data)")
     users_sub = p.add_subparsers(dest="user_command", required=True)
     u = users_sub.add_parser("add", help="add a user (password from --password-stdin or asked)")
     u.add_argument("name")
-    u.add_argument("--role", required=True, choices=["editor", "viewer"])
+    u.add_argument("--role", required=True, choices=["admin", "editor", "viewer"])
+    u.add_argument("--region", help="province, prefecture or county code (default: everywhere)")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    u = users_sub.add_parser("role", help="change a user's role and region")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=["admin", "editor", "viewer"])
+    u.add_argument("--region", help="province, prefecture or county code (default: everywhere)")
     u = users_sub.add_parser("passwd", help="set a new password (and lift a lock-out)")
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
@@ -565,6 +652,16 @@ def main(argv: list[str] | None = None) -> int:
     u = users_sub.add_parser("list", help="list users")
     u.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_user)
+    p = sub.add_parser("round", help="collection rounds: open a period for reporting")
+    round_sub = p.add_subparsers(dest="round_command", required=True)
+    u = round_sub.add_parser("open", help="open (or update) the round of a period")
+    u.add_argument("period")
+    u.add_argument("--deadline", help="YYYY-MM-DD")
+    u = round_sub.add_parser("close", help="close the round of a period")
+    u.add_argument("period")
+    u = round_sub.add_parser("list", help="list rounds with days left")
+    u.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_round)
     p = sub.add_parser("programme", help="manage programmes (named sets of counties)")
     prog_sub = p.add_subparsers(dest="programme_command", required=True)
     u = prog_sub.add_parser("add", help="save a programme from a list of county codes or names")

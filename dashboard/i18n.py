@@ -58,12 +58,82 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "signed_in_as": {"zh": "已登录：", "en": "Signed in as "},
     # account roles (dashboard/accounts/users.py ROLES), shown after the user's name
+    "role.admin": {"zh": "管理员", "en": "admin"},
     "role.editor": {"zh": "编辑", "en": "editor"},
     "role.viewer": {"zh": "只读", "en": "viewer"},
     "upload_kind": {"zh": "数据类型", "en": "Data type"},
     "kind_children": {"zh": "儿童数量（按县）", "en": "Child counts (per county)"},
     "kind_facilities": {"zh": "关爱服务机构", "en": "Care facilities"},
     "upload_period": {"zh": "时期（如 2025-H1）", "en": "Period (e.g. 2025-H1)"},
+    "upload_mode": {"zh": "提交方式", "en": "Commit as"},
+    "mode_merge": {
+        "zh": "合并（只更新文件中的县）",
+        "en": "Merge (update the counties in the file)",
+    },
+    "mode_replace": {
+        "zh": "替换（文件是所选范围的完整数据）",
+        "en": "Replace (the file is complete for the scope)",
+    },
+    "upload_scope": {"zh": "范围（区划代码）", "en": "Scope (region code)"},
+    "mode_short_merge": {"zh": "合并", "en": "merge"},
+    "mode_short_replace": {"zh": "替换", "en": "replace"},
+    "upload_template_intro": {"zh": "填报模板：", "en": "Templates to fill in: "},
+    "upload_template": {
+        "zh": "下载本地区儿童人数填报表（电子表格）",
+        "en": "children's counts for your region (Excel)",
+    },
+    "upload_template_facilities": {"zh": "关爱服务设施填报表", "en": "care facilities"},
+    "preview.title": {
+        "zh": "提交后的变化（{mode}）：",
+        "en": "What the commit will change ({mode}):",
+    },
+    "preview.done": {"zh": "已提交（{mode}）：", "en": "Committed ({mode}):"},
+    "preview.submitted": {
+        "zh": "已提交审核（{mode}），批准后：",
+        "en": "Submitted for review ({mode}); once approved:",
+    },
+    "preview.line": {
+        "zh": "更新 {updated} 个县，新增 {added} 个县，{unchanged} 个县不变",
+        "en": "{updated} counties updated, {added} new, {unchanged} unchanged",
+    },
+    "preview.unreported": {
+        "zh": "{n} 个县将变为“未上报”（无数据）：",
+        "en": "{n} counties become not reported (no data):",
+    },
+    "report_submitted": {
+        "zh": "已提交审核（编号 {id}）：由负责本地区的编辑批准后合并。",
+        "en": "Submitted for review (no. {id}): merged once an editor for your region approves it.",
+    },
+    "round.title": {"zh": "本轮上报", "en": "This collection round"},
+    "round.line": {
+        "zh": "{period}：已上报 {reported} / {expected} 个县。",
+        "en": "{period}: {reported} of {expected} counties reported.",
+    },
+    "round.days_left": {
+        "zh": "截止 {deadline}，还剩 {n} 天。",
+        "en": "Deadline {deadline}: {n} days left.",
+    },
+    "round.overdue": {
+        "zh": "截止 {deadline}，已过 {n} 天。",
+        "en": "Deadline {deadline}: {n} days ago.",
+    },
+    "round.missing": {"zh": "未上报的县", "en": "Counties not reported"},
+    "round.more": {"zh": "… 另有 {n} 个县", "en": "… and {n} more"},
+    "round.map_link": {"zh": "在地图上查看上报情况", "en": "See the reporting status on the map"},
+    "review.title": {"zh": "待审核的上传", "en": "Uploads for review"},
+    "review.id": {"zh": "编号", "en": "No."},
+    "review.state": {"zh": "状态", "en": "State"},
+    "review.note": {"zh": "审核意见", "en": "Review note"},
+    "review.submitted": {"zh": "待审核", "en": "submitted"},
+    "review.approved": {"zh": "已批准", "en": "approved"},
+    "review.returned": {"zh": "已退回", "en": "returned"},
+    "review.approve": {"zh": "批准并合并", "en": "Approve and merge"},
+    "review.return": {"zh": "退回", "en": "Return"},
+    "review.approved_msg": {
+        "zh": "已批准第 {id} 号上传，合并为第 {version} 版。",
+        "en": "Submission {id} approved: merged as version {version}.",
+    },
+    "review.returned_msg": {"zh": "已退回第 {id} 号上传。", "en": "Submission {id} returned."},
     "upload_datum": {"zh": "坐标系", "en": "Coordinate datum"},
     "upload_drop": {
         "zh": "拖放或点击选择 CSV / XLSX 文件",
@@ -124,6 +194,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ds_by": {"zh": "上传人", "en": "By"},
     "ds_rows": {"zh": "行数", "en": "Rows"},
     "ds_synthetic": {"zh": "合成", "en": "synthetic"},
+    "ds_mixed": {"zh": "含合成演示数据", "en": "still holds synthetic values"},
     "restore": {"zh": "恢复此版本", "en": "Restore"},
     "delete": {"zh": "删除", "en": "Delete"},
     "delete_confirm": {
@@ -179,6 +250,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Cannot export: this server lacks the Debian packages {packages} (exports "
         "are drawn in chromium, and Chinese needs the Noto CJK fonts). Ask the "
         "administrator to run: {command}",
+    },
+    "export.busy": {
+        "zh": "正在生成{name}… {seconds} 秒（通常需 5–15 秒）",
+        "en": "Preparing the {name}… {seconds} s (usually 5-15 s)",
+    },
+    "export.done": {
+        "zh": "{name}已生成（{seconds} 秒），已开始下载。",
+        "en": "{name} ready ({seconds} s); the download has started.",
+    },
+    "export.bad_parameter": {
+        "zh": "无法导出：链接中的参数 {name} 不可用，请在地图页重新选择。",
+        "en": "Cannot export: the link's parameter {name} cannot be used; choose it again on "
+        "the map page.",
     },
     "export.failed": {
         "zh": "导出失败：绘图程序出错或超时，请稍后重试。",
@@ -306,6 +390,41 @@ STRINGS: dict[str, dict[str, str]] = {
     "class.mclp.0": {"zh": "已被现有设施覆盖", "en": "Covered by existing"},
     "class.mclp.1": {"zh": "新选址新增覆盖", "en": "Newly covered"},
     "class.mclp.2": {"zh": "仍未覆盖", "en": "Still uncovered"},
+    # --- reporting status (geodata/analysis/reporting.py) ---
+    "mode.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "title.reporting": {"zh": "上报情况", "en": "Reporting status"},
+    "note.reporting": {
+        "zh": "已上报：本时期至少有一项人数来自上传的文件；未上报：仍是合成演示数据或无数据。"
+        "台湾、香港、澳门无县级人数，不计入。",
+        "en": "Reported: at least one count of the period came from an uploaded file; not "
+        "reported: still synthetic demo data or no data. Taiwan, Hong Kong and Macao have "
+        "no county counts and are not counted.",
+    },
+    "class.reporting.reported": {"zh": "已上报", "en": "Reported"},
+    "class.reporting.missing": {"zh": "未上报", "en": "Not reported"},
+    "column.reporting_status": {"zh": "上报情况", "en": "Reporting status"},
+    "column.reported_version": {"zh": "版本", "en": "Version"},
+    # --- provenance: where figures came from ---
+    "provenance.notice": {
+        "zh": "本时期 {reported} 个县为上报数据，{synthetic} 个县为合成演示数据（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {synthetic} synthetic (demo data: not statistics, "
+        "must not be quoted).",
+    },
+    "provenance.notice_mixed": {
+        "zh": "本时期 {reported} 个县为上报数据，{mixed} 个县部分上报，{synthetic} 个县为合成演示数据"
+        "（不是统计数字，不得引用）。",
+        "en": "{reported} counties reported, {mixed} partly reported, {synthetic} synthetic "
+        "(demo data: not statistics, must not be quoted).",
+    },
+    "source.reported": {"zh": "上报数据", "en": "reported"},
+    "source.mixed": {"zh": "部分上报，部分为合成数据", "en": "partly reported, partly synthetic"},
+    "source.synthetic": {"zh": "合成演示数据", "en": "synthetic demo data"},
+    "panel.source": {"zh": "来源：{source}", "en": "Source: {source}"},
+    "panel.source_version": {"zh": "（第 {version} 版）", "en": " (version {version})"},
+    "briefing.mixed_method": {
+        "zh": "数据来源混合：{note}",
+        "en": "Mixed sources: {note}",
+    },
     "level.low": {"zh": "低", "en": "low"},
     "level.mid": {"zh": "中", "en": "mid"},
     "level.high": {"zh": "高", "en": "high"},
@@ -349,11 +468,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "km": {"zh": "公里", "en": "km"},
     # --- the table under the map (dashboard/methods.py COLUMNS) ---
     "column.rank": {"zh": "排名", "en": "Rank"},
+    "unit.brackets": {"zh": "（{unit}）", "en": " ({unit})"},
     "column.name_zh": {"zh": "县", "en": "County"},
     "column.prefecture_zh": {"zh": "地市", "en": "Prefecture"},
     "column.province_zh": {"zh": "省", "en": "Province"},
     "column.code": {"zh": "代码", "en": "Code"},
-    "column.need": {"zh": "留守儿童", "en": "Left-behind"},
+    "column.need": {"zh": "留守儿童（人）", "en": "Left-behind (children)"},
     "column.facilities": {"zh": "设施", "en": "Facilities"},
     "column.facilities_per_1000": {"zh": "设施/千人", "en": "Facilities per 1,000"},
     "column.directors_per_1000": {"zh": "儿童主任/千人", "en": "Directors per 1,000"},
@@ -369,8 +489,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "column.facilities_in_reach": {"zh": "半径内设施", "en": "Facilities in reach"},
     "column.nearest_facility_km": {"zh": "最近设施（公里）", "en": "Nearest (km)"},
     "column.order": {"zh": "顺序", "en": "Order"},
-    "column.newly_covered": {"zh": "新增覆盖", "en": "Newly covered"},
-    "column.cumulative_covered": {"zh": "累计新增", "en": "Cumulative"},
+    "column.newly_covered": {"zh": "新增覆盖（人）", "en": "Newly covered (children)"},
+    "column.cumulative_covered": {"zh": "累计新增（人）", "en": "Cumulative (children)"},
     "column.lisa_cluster_before": {"zh": "上期聚类", "en": "Before"},
     "column.transition": {"zh": "变化", "en": "Change"},
     # --- the page frame (dashboard/pages/, accounts/pages.py) ---
@@ -645,7 +765,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "panel.facilities": {"zh": "服务场所（{n} 处）", "en": "Facilities ({n})"},
     "panel.none": {"zh": "无", "en": "none"},
     # --- the table card (components/table_card.py) ---
-    "table.title": {"zh": "县级排名（前 50）", "en": "County ranking (top 50)"},
+    "selection.count": {
+        "zh": "已选 {n} 个县：地图、图表和表格只突出显示这些县。",
+        "en": "{n} counties selected: the map, charts and table show them.",
+    },
+    "selection.clear": {"zh": "清除选择", "en": "Clear selection"},
+    "table.title_top": {"zh": "县级排名（前 {n}）", "en": "County ranking (top {n})"},
+    "table.title_all": {"zh": "县级排名（{n} 个县）", "en": "County ranking ({n} counties)"},
     "table.csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "table.loading": {"zh": "表格加载中…", "en": "Loading the table…"},
     "table.unavailable": {
@@ -939,6 +1065,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.not_whole": {"zh": "人数不是整数", "en": "Not whole"},
     "rule.note_row": {"zh": "注释行", "en": "Note row"},
     "rule.other_period": {"zh": "其他时期的行", "en": "Other period"},
+    "rule.outside_region": {"zh": "不在您负责的地区内", "en": "Outside your region"},
+    "rule.outside_scope": {"zh": "不在声明完整的范围内", "en": "Outside the declared scope"},
     "rule.outside_china": {"zh": "坐标在中国以外", "en": "Outside china"},
     "rule.outside_stated_county": {"zh": "坐标不在所填县内", "en": "Outside stated county"},
     "rule.risk_gt_base": {"zh": "分项大于总数", "en": "Risk gt base"},
@@ -947,6 +1075,132 @@ STRINGS: dict[str, dict[str, str]] = {
     "rule.title_period": {"zh": "标题中的时期", "en": "Title period"},
     "rule.too_large": {"zh": "人数超过 1000 万，不可能", "en": "Too large"},
     "rule.unknown_code": {"zh": "代码无法识别", "en": "Unknown code"},
+    # --- dropdowns' own words (dcc.Dropdown ``labels``; {num_selected} filled by Dash)
+    "dropdown.select_all": {"zh": "全选", "en": "Select All"},
+    "dropdown.deselect_all": {"zh": "全不选", "en": "Deselect All"},
+    "dropdown.selected_count": {"zh": "已选 {num_selected} 项", "en": "{num_selected} selected"},
+    "dropdown.search": {"zh": "搜索", "en": "Search"},
+    "dropdown.clear_search": {"zh": "清除搜索", "en": "Clear search"},
+    "dropdown.clear_selection": {"zh": "清除所选", "en": "Clear selection"},
+    "dropdown.no_options_found": {"zh": "没有匹配的选项", "en": "No options found"},
+    # --- the table's own words: AG Grid's locale text (dashGridOptions.localeText) for
+    # paging, filter menus and screen-reader labels. English is AG Grid's; Chinese from
+    # AG Grid's zh-CN locale (@ag-grid-community/locale, MIT), edited where it read
+    # awkwardly ("1 至 10 / 50", 筛选 for filter, keys named as on the keyboard).
+    "grid.page": {"zh": "页", "en": "Page"},
+    "grid.to": {"zh": "至", "en": "to"},
+    "grid.of": {"zh": "/", "en": "of"},
+    "grid.more": {"zh": "更多", "en": "More"},
+    "grid.firstPage": {"zh": "第一页", "en": "First Page"},
+    "grid.previousPage": {"zh": "上一页", "en": "Previous Page"},
+    "grid.nextPage": {"zh": "下一页", "en": "Next Page"},
+    "grid.lastPage": {"zh": "最后一页", "en": "Last Page"},
+    "grid.pageSizeSelectorLabel": {"zh": "每页行数：", "en": "Page Size:"},
+    "grid.pageLastRowUnknown": {"zh": "?", "en": "?"},
+    "grid.noRowsToShow": {"zh": "没有可显示的行", "en": "No Rows To Show"},
+    "grid.loadingOoo": {"zh": "加载中...", "en": "Loading..."},
+    "grid.loadingError": {"zh": "错误", "en": "ERR"},
+    "grid.filterOoo": {"zh": "筛选…", "en": "Filter..."},
+    "grid.equals": {"zh": "等于", "en": "Equals"},
+    "grid.notEqual": {"zh": "不等于", "en": "Does not equal"},
+    "grid.blank": {"zh": "空白", "en": "Blank"},
+    "grid.notBlank": {"zh": "非空", "en": "Not blank"},
+    "grid.empty": {"zh": "选择一个", "en": "Choose one"},
+    "grid.lessThan": {"zh": "小于", "en": "Less than"},
+    "grid.greaterThan": {"zh": "大于", "en": "Greater than"},
+    "grid.lessThanOrEqual": {"zh": "小于等于", "en": "Less than or equal to"},
+    "grid.greaterThanOrEqual": {"zh": "大于等于", "en": "Greater than or equal to"},
+    "grid.inRange": {"zh": "介于", "en": "Between"},
+    "grid.inRangeStart": {"zh": "从", "en": "From"},
+    "grid.inRangeEnd": {"zh": "到", "en": "To"},
+    "grid.contains": {"zh": "包含", "en": "Contains"},
+    "grid.notContains": {"zh": "不包含", "en": "Does not contain"},
+    "grid.startsWith": {"zh": "开始于", "en": "Begins with"},
+    "grid.endsWith": {"zh": "结束于", "en": "Ends with"},
+    "grid.andCondition": {"zh": "和", "en": "AND"},
+    "grid.orCondition": {"zh": "或", "en": "OR"},
+    "grid.applyFilter": {"zh": "应用", "en": "Apply"},
+    "grid.resetFilter": {"zh": "重置", "en": "Reset"},
+    "grid.clearFilter": {"zh": "清除", "en": "Clear"},
+    "grid.cancelFilter": {"zh": "取消", "en": "Cancel"},
+    "grid.selectAll": {"zh": "(全选)", "en": "(Select All)"},
+    "grid.searchOoo": {"zh": "搜索...", "en": "Search..."},
+    "grid.ariaRowSelect": {"zh": "按空格键选择此行", "en": "Press SPACE to select this row"},
+    "grid.ariaRowDeselect": {
+        "zh": "按空格键取消选择此行",
+        "en": "Press SPACE to deselect this row",
+    },
+    "grid.ariaRowToggleSelection": {
+        "zh": "按空格键切换此行的选择",
+        "en": "Press Space to toggle row selection",
+    },
+    "grid.ariaRowSelectAll": {
+        "zh": "按空格键切换全部行的选择",
+        "en": "Press Space to toggle all rows selection",
+    },
+    "grid.ariaChecked": {"zh": "已选中", "en": "checked"},
+    "grid.ariaUnchecked": {"zh": "未选中", "en": "unchecked"},
+    "grid.ariaHeaderSelection": {"zh": "具有标题选择的列", "en": "Column with Header Selection"},
+    "grid.ariaFilterInput": {"zh": "筛选输入", "en": "Filter Input"},
+    "grid.ariaFilterValue": {"zh": "筛选值", "en": "Filter Value"},
+    "grid.ariaFilteringOperator": {"zh": "筛选条件", "en": "Filtering Operator"},
+    "grid.ariaFilterColumnsInput": {"zh": "筛选列输入", "en": "Filter Columns Input"},
+    "grid.ariaFilterFromValue": {"zh": "筛选起始值", "en": "Filter from value"},
+    "grid.ariaFilterToValue": {"zh": "筛选结束值", "en": "Filter to value"},
+    "grid.ariaFilterMenuOpen": {"zh": "打开筛选菜单", "en": "Open Filter Menu"},
+    "grid.ariaMenuColumn": {
+        "zh": "按 Alt+↓ 打开列菜单",
+        "en": "Press ALT DOWN to open column menu",
+    },
+    "grid.ariaColumnFiltered": {"zh": "此列已筛选", "en": "Column Filtered"},
+    "grid.ariaSortableColumn": {"zh": "按回车键排序", "en": "Press ENTER to sort"},
+    "grid.ariaLabelColumnMenu": {"zh": "列菜单", "en": "Column Menu"},
+    "grid.ariaLabelColumnFilter": {"zh": "列筛选", "en": "Column Filter"},
+    "grid.ariaLabelSelectField": {"zh": "选择字段", "en": "Select Field"},
+    "grid.ariaPageSizeSelectorLabel": {"zh": "页面大小", "en": "Page Size"},
+    "grid.ariaSearch": {"zh": "搜索", "en": "Search"},
+    "grid.ariaSearchFilterValues": {"zh": "搜索筛选值", "en": "Search filter values"},
+    "grid.ariaSkeletonCellLoading": {"zh": "行数据加载中", "en": "Row data is loading"},
+    "grid.ariaSkeletonCellLoadingFailed": {"zh": "行加载失败", "en": "Row failed to load"},
+    "grid.ariaIndeterminate": {"zh": "不确定", "en": "indeterminate"},
+    "grid.ariaVisible": {"zh": "可见", "en": "visible"},
+    "grid.ariaHidden": {"zh": "隐藏", "en": "hidden"},
+    "grid.ariaToggleVisibility": {
+        "zh": "按空格键切换可见性",
+        "en": "Press SPACE to toggle visibility",
+    },
+    "grid.ariaDropZoneColumnComponentSortAscending": {"zh": "升序", "en": "ascending"},
+    "grid.ariaColumn": {"zh": "列", "en": "Column"},
+    "grid.ariaColumnGroup": {"zh": "列组", "en": "Column Group"},
+    "grid.ariaInputEditor": {"zh": "输入编辑器", "en": "Input Editor"},
+    "grid.ariaDateFilterInput": {"zh": "日期过滤器输入", "en": "Date Filter Input"},
+    "grid.ariaRowSelectionDisabled": {
+        "zh": "此行的行选择功能被禁用",
+        "en": "Row Selection is disabled for this row",
+    },
+    "grid.ariaLabelDialog": {"zh": "对话框", "en": "Dialog"},
+    "grid.ariaChartMenuClose": {"zh": "关闭图表编辑菜单", "en": "Close Chart Edit Menu"},
+    "grid.ariaFilterPanelList": {"zh": "过滤列表", "en": "Filter List"},
+    "grid.sortAscending": {"zh": "升序排列", "en": "Sort Ascending"},
+    "grid.sortDescending": {"zh": "降序排列", "en": "Sort Descending"},
+    "grid.sortUnSort": {"zh": "清除排序", "en": "Clear Sort"},
+    "grid.columnFilter": {"zh": "列筛选", "en": "Column Filter"},
+    "grid.columnChooser": {"zh": "选择列", "en": "Choose Columns"},
+    "grid.pinColumn": {"zh": "固定列", "en": "Pin Column"},
+    "grid.autosizeThisColumn": {"zh": "自动调整该列", "en": "Autosize This Column"},
+    "grid.autosizeAllColumns": {"zh": "自动调整所有列", "en": "Autosize All Columns"},
+    "grid.resetColumns": {"zh": "重置列", "en": "Reset Columns"},
+    "grid.noPin": {"zh": "取消固定", "en": "No Pin"},
+    "grid.pinLeft": {"zh": "固定在左侧", "en": "Pin Left"},
+    "grid.pinRight": {"zh": "固定在右侧", "en": "Pin Right"},
+    "grid.chooseColumns": {"zh": "选择列", "en": "Choose Columns"},
+    "grid.before": {"zh": "之前", "en": "Before"},
+    "grid.after": {"zh": "之后", "en": "After"},
+    "grid.ariaLabelAdvancedFilterAutocomplete": {
+        "zh": "高级筛选自动完成",
+        "en": "Advanced Filter Autocomplete",
+    },
+    "grid.footerTotal": {"zh": "合计", "en": "Total"},
 }
 
 
@@ -956,6 +1210,18 @@ def t(key: str, lang: str = "zh") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["zh"]
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """A dropdown's own words (search box, select all, nothing found) in `lang`: the
+    ``labels`` of every ``dcc.Dropdown`` (Dash's defaults are English)."""
+    return {k[9:]: t(k, lang) for k in STRINGS if k.startswith("dropdown.")}
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's ``localeText`` in `lang` (the ``grid.*`` entries), so the table's paging
+    and filter menus speak the page's language."""
+    return {k[5:]: t(k, lang) for k in STRINGS if k.startswith("grid.")}
 
 
 def other_lang(lang: str) -> str:

@@ -162,6 +162,12 @@ def _sites_table(result: pd.DataFrame, names: pd.DataFrame, top: int) -> pd.Data
     return t_.sort_values("order")
 
 
+def _missing_table(result: pd.DataFrame, names: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Counties not reported, by province (codes sort by province, then prefecture)."""
+    missing = result[result["reporting_status"] == "missing"][["reporting_status"]]
+    return names.join(missing, how="inner").sort_index().head(top)
+
+
 _LISA_COLOURS = {
     "HH": "#d7191c",
     "LL": "#2c7bb6",
@@ -209,6 +215,8 @@ VIEWS: dict[str, MethodView] = {
                    table=_ranked("access_per_1000", None, ascending=True)),
         MethodView("mclp", {0: "#9ecae1", 1: "#31a354", 2: "#fdae6b"},
                    subtitle=_siting_subtitle, table=_sites_table, progress="progress.mclp"),
+        MethodView("reporting", {"reported": "#1a9850", "missing": "#f4a582"},
+                   table=_missing_table),
     )
 }  # fmt: skip
 
@@ -265,9 +273,10 @@ def categories(params: AnalysisParams, result: pd.DataFrame, lang: str = "zh") -
     order = list(method.classes)
     lookup = {code: i for i, code in enumerate(order)}
     classes = np.array([_class_index(x, lookup) for x in result[method.class_column]])
+    labels = tuple(v.class_label(o, lang) for o in order)
     return Categories(
         classes,
-        tuple(v.class_label(o, lang) for o in order),
+        labels,
         tuple(v.colours[o] for o in order),
         v.title(params, lang),
     )
@@ -372,13 +381,27 @@ def bivariate_legend(lang: str = "en") -> dict:
     return {**{k: t(f"bivariate.{k}", lang) for k in keys}, "cells": cells}
 
 
+#: Rows the table under the map lists at most (the CSV download has them all).
+TOP = 50
+
+
+def table_title(n_rows: int, lang: str, top: int = TOP) -> str:
+    """The table's heading for what it lists: "top 50" only when the list was cut.
+
+    >>> table_title(50, "en"), table_title(40, "en"), table_title(3, "zh")
+    ('County ranking (top 50)', 'County ranking (40 counties)', '县级排名（3 个县）')
+    """
+    key = "table.title_top" if n_rows >= top else "table.title_all"
+    return t(key, lang).format(n=f"{n_rows:,}")
+
+
 def table_for(
     method: str,
     result: pd.DataFrame,
     names: pd.DataFrame,
     values: pd.Series | None,
     lang: str,
-    top: int = 50,
+    top: int = TOP,
 ) -> pd.DataFrame:
     """The ranked table shown under the map for a mode."""
     if method == VALUES:
@@ -447,22 +470,56 @@ COLUMNS: tuple[str, ...] = (
 """Columns the table under the map may show (headers: ``column.<name>`` in the catalogue)."""
 
 
-def grid_payload(table: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]:
-    """rowData and columnDefs for dash-ag-grid."""
+#: Decimals of each numeric column in the grid, shown with thousands separators:
+#: counts none, rates two, p-values three (``atlasNumber`` in assets/grid.js).
+FORMATS: dict[str, int] = {
+    **dict.fromkeys(("rank", "order", "need", "facilities", "facilities_in_reach",
+                     "newly_covered", "cumulative_covered", "gi_bin"), 0),
+    **dict.fromkeys(("facilities_per_1000", "directors_per_1000", "access_per_1000",
+                     "gap_score", "lisa_i", "gi_z", "geary_c"), 2),
+    **dict.fromkeys(("lisa_p", "gi_p", "geary_p"), 3),
+    "nearest_facility_km": 1,
+}  # fmt: skip
+
+
+def value_formatter(decimals: int) -> dict:
+    """A dash-ag-grid valueFormatter: numbers with thousands separators and
+    `decimals` places; anything else (the "<5" of small-number protection) as it is.
+    (dash-ag-grid's expression strings have no ``typeof``: the test lives in JS.)"""
+    return {"function": f"atlasNumber(params.value, {int(decimals)})"}
+
+
+def grid_payload(
+    table: pd.DataFrame,
+    lang: str,
+    *,
+    value_header: str | None = None,
+    value_decimals: int = 2,
+) -> tuple[list[dict], list[dict]]:
+    """rowData and columnDefs for dash-ag-grid.
+
+    Numbers keep their type (the grid sorts and filters them as numbers) and are shown
+    with thousands separators (:data:`FORMATS`); ``value_header``/``value_decimals``: the
+    heading (the indicator and its unit) and decimals of the indicator's own column.
+    """
     keep = [c for c in table.columns if c in COLUMNS]
     shown = table[keep].copy()
     for c in shown.columns:
         if pd.api.types.is_float_dtype(shown[c]):
             shown[c] = shown[c].round(3)
-    defs = [
-        {
+    defs = []
+    for c in keep:
+        d = {
             "field": c,
-            "headerName": t(f"column.{c}", lang),
+            "headerName": value_header if c == "value" and value_header else t(f"column.{c}", lang),
             "sortable": True,
             "filter": True,
             "resizable": True,
         }
-        for c in keep
-    ]
+        decimals = value_decimals if c == "value" else FORMATS.get(c)
+        if decimals is not None:
+            d["valueFormatter"] = value_formatter(decimals)
+            d["type"] = "numericColumn"  # right-aligned, like every table of figures
+        defs.append(d)
     rows = shown.astype(object).where(shown.notna(), None).to_dict("records")
     return rows, defs

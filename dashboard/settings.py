@@ -95,6 +95,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("demo_seed", "ATLAS_DEMO_SEED", 20251123, "Seed of the synthetic demo dataset.", int),
     Setting(
+        "review",
+        "ATLAS_REVIEW",
+        False,
+        "Uploads by county and prefecture editors wait for approval by an editor whose "
+        "region contains them (off: every editor's commit applies at once).",
+        bool,
+    ),
+    Setting(
         "load_demo",
         "ATLAS_LOAD_DEMO",
         True,
@@ -166,6 +174,7 @@ class Settings:
     log_level: str = "INFO"
     simplify_tolerance: float = 0.01
     demo_seed: int = 20251123
+    review: bool = False
     load_demo: bool = True
     session_hours: int = 8
     suppress_below: int = 0

@@ -7,7 +7,11 @@ HTTP API, the Dash callbacks and the tests share one code path:
 * :func:`stage` / :func:`staged` / :func:`discard` keep a file on the server between the
   page's Validate and Commit steps (``<data_dir>/uploads/staging``, one directory per
   token, readable only by the user who uploaded it, removed after a day);
-* :func:`datasets`, :func:`restore`, :func:`delete` list and manage versions.
+* :func:`datasets`, :func:`restore`, :func:`delete`, :func:`compare` list and manage
+  versions; an editor scoped to a region may restore or delete only versions whose
+  changes lie inside it (:class:`OutsideRegion` otherwise);
+* :func:`needs_review`, :func:`submissions`, :func:`approve`, :func:`return_submission`:
+  review of county and prefecture editors' uploads when ``ATLAS_REVIEW`` is on.
 
 The explorer needs no notification after a commit, restore or delete: every cached
 result is keyed by ``store.stamp()``, which changes with the active datasets.
@@ -24,14 +28,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import sqlalchemy as sa
 
-from geodata import ingest
+from geodata import ingest, regions
 from geodata.periods import period_key, validate_period
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 STAGING_MAX_AGE_S = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MODES = ("merge", "replace")
+
+
+class OutsideRegion(PermissionError):
+    """The action would change counties outside the user's region."""
 
 
 # --- import -------------------------------------------------------------------------
@@ -78,9 +88,21 @@ def run_import(
     mapping: dict | None = None,
     datum: str = "wgs84",
     sheet: str | None = None,
+    mode: str = "merge",
+    scope: str | None = None,
+    region: str | None = None,
+    submit: bool = False,
 ) -> ingest.ImportReport:
-    """Validate (and unless `dry_run` commit) one upload; raises ``ImportFileError``."""
+    """Validate (and unless `dry_run` commit, or with `submit` keep for review) one
+    upload; `region` is the uploader's (rows outside it are rejected); raises
+    ``ImportFileError``, ``ValueError``."""
     kind, period, datum = check_params(kind, period, datum)
+    mode = (mode or "merge").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    scope = (scope or "").strip() or None
+    if mode == "replace" and scope is None:
+        scope = region or regions.NATION
     return ingest.import_file(
         atlas.store,
         atlas.registry,
@@ -95,7 +117,19 @@ def run_import(
         mapping=mapping,
         datum=datum,
         sheet=sheet or None,
+        mode=mode,
+        scope=scope if mode == "replace" else None,
+        region=region,
+        submit=submit and not dry_run,
     )
+
+
+def needs_review(settings, user) -> bool:
+    """Whether `user`'s commits wait for approval: review on, a county or prefecture editor."""
+    region = getattr(user, "scope", None)
+    return bool(settings.review) and region is not None and regions.level(region) in (
+        "prefecture", "county",
+    )  # fmt: skip
 
 
 def decode_contents(contents: str) -> bytes:
@@ -123,8 +157,22 @@ def preview(data: bytes, filename: str, kind: str) -> dict[str, Any]:
         "headers": list(raw.headers),
         "fields": fields_for(kind),
         "mapping": mapping.to_dict(),
-        "period_hint": ingest.period_from_title(raw.title),
+        "period_hint": period_hint(raw, mapping),
     }
+
+
+def period_hint(raw, mapping) -> str | None:
+    """The period a file names: its title rows, else its period column (when all rows
+    agree), else its file name; None when it names none."""
+    from geodata.periods import normalize_period
+
+    found = ingest.period_from_title(raw.title)
+    pos = mapping.fields.get("period")
+    if not found and pos is not None and pos in raw.body.columns:
+        values = {normalize_period(v) for v in raw.body[pos].astype(str) if v.strip()}
+        values.discard(None)
+        found = values.pop() if len(values) == 1 else None
+    return found or ingest.period_from_title([raw.filename])
 
 
 def fields_for(kind: str) -> list[str]:
@@ -227,6 +275,9 @@ def datasets(atlas) -> list[dict[str, Any]]:
         d.c.created_by,
         d.c.row_count,
         d.c.raw_upload_id,
+        d.c.mode,
+        d.c.scope,
+        d.c.base_version,
     ]
     with atlas.store.engine.connect() as conn:
         rows = conn.execute(sa.select(*cols)).mappings().all()
@@ -244,16 +295,127 @@ def datasets(atlas) -> list[dict[str, Any]]:
     return out
 
 
-def restore(atlas, kind: str, period: str, version: int) -> None:
-    """Make an older version the active one again (``LookupError`` if it does not exist)."""
-    atlas.store.activate(kind, validate_period(period), int(version))
+def restore(atlas, kind: str, period: str, version: int, region: str | None = None) -> None:
+    """Make an older version the active one again (``LookupError`` if it does not exist;
+    :class:`OutsideRegion` if that would change counties outside `region`)."""
+    period = validate_period(period)
+    if region:
+        active = _active_version(atlas, kind, period)
+        if active is not None and active != int(version):
+            _inside(atlas, region, _changed(atlas, kind, period, active, int(version)))
+    atlas.store.activate(kind, period, int(version))
 
 
 def delete(
-    atlas, kind: str, period: str, version: int, *, confirm: str | None, force: bool = False
+    atlas,
+    kind: str,
+    period: str,
+    version: int,
+    *,
+    confirm: str | None,
+    force: bool = False,
+    region: str | None = None,
 ) -> None:
-    """Delete a version; `confirm` must repeat the period (``ValueError`` otherwise)."""
+    """Delete a version; `confirm` must repeat the period (``ValueError`` otherwise).
+
+    With `region`: the version's own changes (against the version it was built on)
+    must lie inside it, and so must the change of the map when it was the active one.
+    """
     period = validate_period(period)
     if (confirm or "").strip() != period:
         raise PermissionError(f"to delete, confirm with the period: confirm={period}")
+    if region:
+        rows = atlas.store.versions(kind, period)
+        rows = rows.set_index("version") if len(rows) else rows
+        if int(version) not in getattr(rows, "index", []):
+            raise LookupError(f"no {kind} dataset for period {period!r} version {version}")
+        row = rows.loc[int(version)]
+        base = row.get("base_version")
+        if base is None or pd.isna(base) or int(base) not in rows.index:
+            changed = (
+                set(atlas.store.children(period, int(version))["code"])
+                if kind == ("children")
+                else set(atlas.store.facilities(period, int(version))[0]["code"])
+            )
+        else:
+            changed = _changed(atlas, kind, period, int(base), int(version))
+        others = [v for v in rows.index if v != int(version)]
+        if bool(row["active"]) and others:
+            changed |= _changed(atlas, kind, period, int(version), max(others))
+        _inside(atlas, region, changed)
     atlas.store.delete_version(kind, period, int(version), force=force)
+
+
+def compare(atlas, kind: str, period: str, old: int, new: int) -> list[dict[str, Any]]:
+    """Values that differ between two versions (code, column, old, new)."""
+    frame = atlas.store.compare(kind, validate_period(period), int(old), int(new))
+    return frame.to_dict("records")
+
+
+def _active_version(atlas, kind: str, period: str) -> int | None:
+    rows = atlas.store.versions(kind, period)
+    active = rows[rows["active"]] if len(rows) else rows
+    return int(active["version"].iloc[0]) if len(active) else None
+
+
+def _changed(atlas, kind: str, period: str, a: int, b: int) -> set[str]:
+    return set(atlas.store.compare(kind, period, a, b)["code"])
+
+
+def _inside(atlas, region: str, codes: set[str]) -> None:
+    counties = atlas.layers.counties_full
+    outside = sorted(c for c in codes if not regions.contains(counties, region, c))
+    if outside:
+        more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        raise OutsideRegion(
+            f"this would change county {outside[0]}{more}, outside your region {region}"
+        )
+
+
+# --- review -------------------------------------------------------------------------
+def submissions(atlas, user) -> list[dict[str, Any]]:
+    """Submissions `user` may see: their own, and those inside their region to review."""
+    out = []
+    for sub in atlas.store.submissions():
+        mine = sub["created_by"] == user.name
+        if mine or _may_review(atlas, user, sub):
+            item = {k: v for k, v in sub.items()}
+            for k in ("created_at", "reviewed_at"):
+                at = item.get(k)
+                item[k] = at.isoformat(timespec="seconds") if hasattr(at, "isoformat") else at
+            item["mine"] = mine
+            item["may_review"] = _may_review(atlas, user, sub) and sub["state"] == "submitted"
+            out.append(item)
+    return out
+
+
+def _may_review(atlas, user, sub: dict) -> bool:
+    if not user.is_editor or sub["created_by"] == user.name:
+        return False
+    scope = user.scope
+    return (
+        scope is None
+        or regions.contains(
+            atlas.layers.counties_full, scope, sub["region"] or sub["scope"] or regions.NATION
+        )
+        and (sub["region"] or "") != scope
+    )
+
+
+def approve(atlas, user, sub_id: int) -> int:
+    """Approve (commit) a submission; ``PermissionError`` unless `user` may review it."""
+    sub = atlas.store.submission(int(sub_id))
+    if sub is None:
+        raise LookupError(f"no submission {sub_id}")
+    if not _may_review(atlas, user, sub):
+        raise OutsideRegion("only an editor whose region contains the submission may review it")
+    return atlas.store.approve(int(sub_id), user.name)
+
+
+def return_submission(atlas, user, sub_id: int, note: str) -> None:
+    sub = atlas.store.submission(int(sub_id))
+    if sub is None:
+        raise LookupError(f"no submission {sub_id}")
+    if not _may_review(atlas, user, sub):
+        raise OutsideRegion("only an editor whose region contains the submission may review it")
+    atlas.store.return_submission(int(sub_id), user.name, (note or "").strip()[:2000])

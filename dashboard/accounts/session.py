@@ -143,7 +143,7 @@ def api_login_required(role: str | None = None, csrf: bool = True):
             user = current_user()
             if user is None:
                 return jsonify(error="sign-in required"), 401
-            if role and user.role != role:
+            if role and not user.can(role):
                 return jsonify(error=f"the {role} role is required"), 403
             if csrf and request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_valid():
                 return jsonify(error=f"missing or invalid CSRF token ({CSRF_HEADER} header)"), 403
@@ -157,11 +157,12 @@ def api_login_required(role: str | None = None, csrf: bool = True):
 def allowed_user(role: str = "viewer", csrf: str | None | bool = False) -> User | None:
     """The signed-in user if they may act as `role`, else None: the one session check.
 
-    ``role`` is ``viewer`` (any signed-in user) or ``editor``. ``csrf`` is the page's
-    token for a write (checked against the session's), or False for a read.
+    ``role`` is ``viewer`` (any signed-in user), ``editor`` (editors and admins) or
+    ``admin``. ``csrf`` is the page's token for a write (checked against the
+    session's), or False for a read.
     """
     user = current_user()
-    if user is None or (role == "editor" and not user.is_editor):
+    if user is None or not user.can(role):
         return None
     if csrf is not False and not csrf_valid(csrf if isinstance(csrf, str) else ""):
         return None

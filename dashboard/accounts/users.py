@@ -1,11 +1,14 @@
-"""Users who may sign in (editors upload and manage datasets; viewers only look).
+"""Users who may sign in (editors upload and manage datasets; viewers only look; admins
+do what editors do everywhere and manage users).
 
 Kept in the same database as the datasets (:class:`geodata.store.Store`), in tables of
 their own ``MetaData`` so the store's schema is untouched:
 
 ``users``
-    id, name (unique), role (``editor``/``viewer``), password_hash (werkzeug scrypt),
-    created_at, failed_attempts, locked_until (epoch seconds, NULL = not locked).
+    id, name (unique), role (``admin``/``editor``/``viewer``), region (a province,
+    prefecture or county code an editor's uploads, restores and deletions are limited
+    to; NULL = everywhere), password_hash (werkzeug scrypt), created_at,
+    failed_attempts, locked_until (epoch seconds, NULL = not locked).
 ``login_throttle``
     key (e.g. ``ip:203.0.113.7``), failures, window_start, locked_until: failed
     sign-ins counted per client address, so one address cannot try many names.
@@ -38,7 +41,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
-ROLES: tuple[str, ...] = ("editor", "viewer")
+ROLES: tuple[str, ...] = ("admin", "editor", "viewer")
+#: What each role may do, in order: a role may act as any role of lower rank.
+ROLE_RANK: dict[str, int] = {"viewer": 0, "editor": 1, "admin": 2}
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 #: Failed sign-ins for one name before it is locked, and for how long.
@@ -61,10 +66,25 @@ class User:
     failed_attempts: int
     locked_until: float | None
     password_hash: str = ""
+    region: str | None = None
 
     @property
     def is_editor(self) -> bool:
-        return self.role == "editor"
+        """May upload, restore and delete (within :attr:`scope`)."""
+        return self.role in ("editor", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can(self, role: str) -> bool:
+        """Whether the user may act as `role` (an admin as an editor or a viewer...)."""
+        return ROLE_RANK.get(self.role, -1) >= ROLE_RANK.get(role, 99)
+
+    @property
+    def scope(self) -> str | None:
+        """The region the user's writes are limited to; None = everywhere (admins)."""
+        return None if self.is_admin else self.region
 
     def locked(self, now: float | None = None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or time.time()))
@@ -81,6 +101,7 @@ class User:
         return {
             "name": self.name,
             "role": self.role,
+            "region": self.region,
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "locked": self.locked(),
             "failed_attempts": self.failed_attempts,
@@ -108,6 +129,19 @@ def check_password(password: str) -> str:
     return password
 
 
+_ROLE_CHECK = "role IN ('admin', 'editor', 'viewer')"
+
+
+def _check_region(region: str | None) -> str | None:
+    """A region code (six digits) or None for everywhere; the nation is everywhere."""
+    from geodata import regions
+
+    if region is None or not str(region).strip():
+        return None
+    code = regions.normalise(region)
+    return None if code == regions.NATION else code
+
+
 def _check_role(role: str) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -126,11 +160,12 @@ class Users:
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column("name", sa.String(64), nullable=False, unique=True),
             sa.Column("role", sa.String(16), nullable=False),
+            sa.Column("region", sa.String(6), nullable=True),
             sa.Column("password_hash", sa.Text, nullable=False),
             sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
             sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
             sa.Column("locked_until", sa.Float, nullable=True),
-            sa.CheckConstraint("role IN ('editor', 'viewer')", name="ck_users_role"),
+            sa.CheckConstraint(_ROLE_CHECK, name="ck_users_role"),
         )
         self.throttle = sa.Table(
             "login_throttle",
@@ -153,7 +188,44 @@ class Users:
         self.metadata = md
 
     def create_all(self) -> None:
+        """Create the tables; upgrade older ones (the region column, the admin role)."""
+        from geodata.store.db import add_missing_columns
+
         self.metadata.create_all(self.engine)
+        add_missing_columns(self.engine, self.metadata)
+        self._upgrade_role_check()
+
+    def _upgrade_role_check(self) -> None:
+        """Databases made before the admin role refuse it in their CHECK constraint."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                ddl = conn.execute(
+                    sa.text("SELECT sql FROM sqlite_master WHERE type='table' AND name='users'")
+                ).scalar()
+                if ddl and "'admin'" not in ddl:
+                    cols = ", ".join(c.name for c in self.users.columns)
+                    conn.execute(sa.text("ALTER TABLE users RENAME TO users_before_admin"))
+                    self.users.create(conn)
+                    conn.execute(
+                        sa.text(f"INSERT INTO users ({cols}) SELECT {cols} FROM users_before_admin")
+                    )
+                    conn.execute(sa.text("DROP TABLE users_before_admin"))
+            elif conn.dialect.name == "postgresql":
+                found = conn.execute(
+                    sa.text(
+                        "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                        "JOIN pg_class t ON t.oid = c.conrelid "
+                        "WHERE c.conname = 'ck_users_role' AND t.relname = 'users' "
+                        "AND pg_table_is_visible(t.oid)"
+                    )
+                ).scalar()
+                if found and "admin" not in found:
+                    conn.execute(sa.text("ALTER TABLE users DROP CONSTRAINT ck_users_role"))
+                    conn.execute(
+                        sa.text(
+                            f"ALTER TABLE users ADD CONSTRAINT ck_users_role CHECK ({_ROLE_CHECK})"
+                        )
+                    )
 
     # --- sessions -------------------------------------------------------------------
     def start_session(self, name: str, now: float | None = None) -> str:
@@ -192,8 +264,10 @@ class Users:
             conn.execute(self.sessions.delete().where(self.sessions.c.user_name == name))
 
     # --- accounts -------------------------------------------------------------------
-    def add(self, name: str, role: str, password: str) -> None:
+    def add(self, name: str, role: str, password: str, region: str | None = None) -> None:
+        """Add a user; `region` (a province, prefecture or county code) limits an editor."""
         name, role = check_name(name), _check_role(role)
+        region = _check_region(region)
         check_password(password)
         with self.engine.begin() as conn:
             if conn.execute(sa.select(self.users.c.id).where(self.users.c.name == name)).first():
@@ -202,6 +276,7 @@ class Users:
                 self.users.insert().values(
                     name=name,
                     role=role,
+                    region=region,
                     password_hash=generate_password_hash(password, method=HASH_METHOD),
                     created_at=dt.datetime.now(dt.UTC),
                     failed_attempts=0,
@@ -222,6 +297,19 @@ class Users:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(self.users).order_by(self.users.c.name)).mappings()
             return [_user(r) for r in rows]
+
+    def set_role(self, name: str, role: str, region: str | None = None) -> None:
+        """Change a user's role and region (their sessions end, so both apply at once)."""
+        role, region = _check_role(role), _check_region(region)
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                self.users.update()
+                .where(self.users.c.name == name)
+                .values(role=role, region=region)
+            ).rowcount
+            conn.execute(self.sessions.delete().where(self.sessions.c.user_name == name))
+        if not n:
+            raise ValueError(f"no user {name!r}")
 
     def remove(self, name: str) -> None:
         with self.engine.begin() as conn:
@@ -343,4 +431,5 @@ def _user(row) -> User:
         failed_attempts=int(row["failed_attempts"] or 0),
         locked_until=row["locked_until"],
         password_hash=row["password_hash"],
+        region=row.get("region"),
     )

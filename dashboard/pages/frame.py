@@ -113,7 +113,14 @@ def _account(user, path: str, search: str | None, lang: str):
         )
     from dashboard.accounts.session import CSRF_FIELD, csrf_token
 
-    who = t("signed_in_as", lang) + user.name + f" ({t(f'role.{user.role}', lang)})"
+    scope = getattr(user, "scope", None)  # the region an account is limited to, if any
+    who = (
+        t("signed_in_as", lang)
+        + user.name
+        + f" ({t(f'role.{user.role}', lang)}"
+        + (f" · {scope}" if scope else "")
+        + ")"
+    )
     return html.Form(
         [
             html.Span(who, className="user-name"),

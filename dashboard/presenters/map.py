@@ -46,23 +46,7 @@ def _static_map_parts(atlas) -> dict:
 
 def _english_names(atlas, web) -> list[list[str]]:
     """[county, prefecture, province] in English for every county of the layer."""
-    from geodata.codes import region_english_name
-
-    county_en = atlas.registry.counties["name_en"]
-    pref = {
-        c: region_english_name(c, n)
-        for c, n in web[["prefecture_code", "prefecture_zh"]].drop_duplicates().values
-    }
-    prov = {
-        c: region_english_name(c, n)
-        for c, n in web[["province_code", "province_zh"]].drop_duplicates().values
-    }
-    return [
-        [county_en.get(code) or zh, pref[pc], prov[vc]]
-        for code, zh, pc, vc in zip(
-            web.index, web["name_zh"], web["prefecture_code"], web["province_code"], strict=True
-        )
-    ]
+    return atlas.place_names("en").reindex(web.index).values.tolist()
 
 
 def map_figure(
@@ -155,6 +139,20 @@ def view_figure(atlas, state) -> dict:
         lang=state.lang,
     )
     return fig
+
+
+def result_line(atlas, state) -> str:
+    """What the view's analysis achieved (siting: children newly covered), the line a
+    run leaves under the controls; a view opened from a link shows it too."""
+    params = state.analysis_params()
+    if params is None:
+        return ""
+    try:
+        line = atlas.mode_summary(params, state.period, state.lang)
+    except (ValueError, KeyError):  # a mode this period cannot run: the map says why
+        return ""
+    line = line.removeprefix(" · ")
+    return line[:1].upper() + line[1:]
 
 
 def map_patch(

@@ -141,12 +141,16 @@ def facility_layer(atlas, period: str | None, region: str | None, lang: str) -> 
             return _facility_cells(pts[pts["lat"] >= MAIN_LAT[0]], lang, note)
         out = {}
         names = atlas.layers.counties_web["name_zh"]
+        # After a merge, a county's facilities may all come from an upload while the
+        # rest are still the demo's: the label follows each point's county.
+        reported = atlas.county_table(per)["facilities_source"] == "reported"
         for kind in KIND_LABELS:
             sub = pts[(pts["kind"] == kind) & pts["code"].isin(info["codes"])]
             label = t(f"facility.{kind}", lang)
             text = [
                 # uploaded text: escaped, since plotly renders hover text as HTML
-                f"<b>{escape(str(n))}</b><br>{label} · {names.get(c, c)}{note}"
+                f"<b>{escape(str(n))}</b><br>{label} · {names.get(c, c)}"
+                + ("" if reported.get(c, False) else note)
                 for n, c in zip(sub["name"], sub["code"], strict=True)
             ]
             out[kind] = {

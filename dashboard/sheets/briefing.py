@@ -26,7 +26,6 @@ import plotly.graph_objects as go
 from dashboard.figures import MapStyle, map_figure
 from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
 from dashboard.presenters.labels import map_labels
-from dashboard.sheets.render import PAGE_SIZE
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,6 +95,11 @@ def source_line(atlas, period: str, lang: str) -> tuple[str, bool]:
     """The data source of a period and whether it is synthetic demo data."""
     synthetic = atlas.is_synthetic(period)
     label = t("briefing.source_label", lang)
+    counts = atlas.provenance_counts(period)["children"]
+    if synthetic and counts["reported"] + counts["mixed"]:
+        # A mix: say exactly how much is reported and how much synthetic.
+        note = t("briefing.mixed_method", lang).format(note=atlas.provenance_note(period, lang))
+        return label + note, True
     if synthetic:
         return label + SYNTHETIC_SOURCE, True
     versions = atlas.store.versions("children", period)
@@ -321,7 +325,7 @@ def _map_spec(
         atlas,
         region,
         lang,
-        size_px=(map_right * PAGE_SIZE[0], (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_SIZE[1]),
+        size_px=(map_right * PAGE_W, (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_H),
         obstacles=(),  # the legend and the inset sit beside the map on a sheet
     )
     fig = map_figure(
@@ -693,6 +697,11 @@ def method_paragraphs(atlas, state: ViewState, text: SheetText) -> list[tuple[st
     pooled = t("briefing.pooled", lang) if state.pooled else ""
     region_breaks = t("briefing.region_breaks", lang)
     data = t("briefing.synthetic_data", lang) if text.synthetic else text.source
+    mixed = atlas.provenance_counts(state.period)["children"]
+    if text.synthetic and mixed["reported"] + mixed["mixed"]:  # a mix: say how much of each
+        data = t("briefing.mixed_method", lang).format(
+            note=atlas.provenance_note(state.period, lang)
+        )
     projection = t("briefing.projection", lang).format(
         credit=text.credit, review="" if text.review else t("briefing.no_review", lang)
     )

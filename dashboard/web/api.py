@@ -123,6 +123,54 @@ def analysis_params(args) -> AnalysisParams | None:
     return ViewState.from_query(args, strict=True).analysis_params()
 
 
+@bp.get("/api/v1/completeness")
+def completeness():
+    """Which counties of a region have reported in a period (a collection round).
+
+    ``period`` (default: the newest open round), ``region`` (default: the nation),
+    ``kind`` (children|facilities). Who reported, when and from which file only for
+    signed-in users."""
+    from dashboard.accounts.session import current_user
+
+    try:
+        out = dict(
+            _atlas().completeness(
+                request.args.get("period") or None,
+                request.args.get("region") or None,
+                request.args.get("kind") or "children",
+            )
+        )
+    except KeyError as exc:
+        return jsonify(error=str(exc).strip("'\"")), 404
+    except ValueError as exc:
+        return jsonify(error=str(exc).strip("'\"")), 400
+    if current_user() is None:
+        out["reports"] = [{"code": r["code"], "version": r["version"]} for r in out["reports"]]
+    return jsonify(out)
+
+
+@bp.get("/api/v1/template.xlsx")
+def template_xlsx():
+    """An XLSX to fill in: the region's counties, the measure columns (Chinese headers,
+    whole numbers only), an instructions sheet, the period filled in."""
+    atlas = _atlas()
+    try:
+        data, name = atlas.template(
+            request.args.get("region") or None,
+            request.args.get("kind") or "children",
+            request.args.get("period") or None,
+        )
+    except ValueError as exc:
+        return jsonify(error=str(exc).strip("'\"")), 400
+    resp = Response(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from urllib.parse import quote
+
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
 @bp.get("/api/v1/indicators")
 def indicator_list():
     return jsonify(indicators.meta())

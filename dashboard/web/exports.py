@@ -54,6 +54,13 @@ def export_failure(exc: ExportError, lang: str) -> dict:
     return {"error": t("export.failed", lang)}
 
 
+def _bad(name: str, detail: str, lang: str):
+    """400 naming the parameter: ``error`` in the page's language (the page shows it),
+    ``detail`` the technical reason (for API users)."""
+    message = t("export.bad_parameter", lang).format(name=name)
+    return jsonify(error=message, parameter=name, detail=detail), 400
+
+
 def _send(fmt: str, *, brief: bool):
     atlas = current_app.extensions["atlas"]
     state = ViewState(lang="en" if request.args.get("lang") == "en" else "zh")
@@ -61,13 +68,13 @@ def _send(fmt: str, *, brief: bool):
         state = export_state(atlas, request.args)
         data = cached_export(atlas, state, fmt, brief=brief)
     except BadParameter as exc:
-        return jsonify(error=str(exc), parameter=exc.name), 400
+        return _bad(exc.name, str(exc), state.lang)
     except ExportError as exc:
         current_app.logger.error("export failed: %s", exc)
         return jsonify(export_failure(exc, state.lang)), 503
     except ValueError as exc:  # classes that cannot be made (e.g. user breaks)
         name = "breaks" if state.scheme == "user" else "scheme"
-        return jsonify(error=f"{name}: {exc}", parameter=name), 400
+        return _bad(name, f"{name}: {exc}", state.lang)
     synthetic = atlas.is_synthetic(state.period)
     resp = Response(data, mimetype=MEDIA_TYPES[fmt])
     name = export_filename(state, fmt, briefing=brief, synthetic=synthetic)

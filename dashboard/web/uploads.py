@@ -2,9 +2,17 @@
 
 ``POST /api/v1/uploads``
     multipart ``file``, ``kind`` (children|facilities), ``period``, optional
-    ``dry_run``, ``mapping`` (JSON field -> header), ``datum``, ``sheet``. Editors
-    only; cookie sessions send the ``X-CSRF-Token`` header. Answers the import report
-    (200), a one-line error (400), 401 signed out, 403 viewer or bad token, 413 too big.
+    ``dry_run``, ``mapping`` (JSON field -> header), ``datum``, ``sheet``, ``mode``
+    (merge|replace), ``scope`` (the region a replace is complete for). Editors only;
+    rows outside the editor's region are rejected (``outside_region``); cookie
+    sessions send the ``X-CSRF-Token`` header. Answers the import report with the
+    change (``counties_updated``...; a dry run previews it) (200), a one-line error
+    (400), 401 signed out, 403 viewer or bad token, 413 too big. With review on, a
+    county or prefecture editor's upload waits (``submission_id``).
+``GET /api/v1/datasets/<kind>/<period>/compare?old=V&new=W``
+    values that differ between two versions (signed-in users).
+``GET /api/v1/submissions``; ``POST /api/v1/submissions/<id>/approve|return``
+    review (``note`` to return); only editors whose region contains the submission.
 ``GET /api/v1/datasets``
     every version per kind and period (signed-in users).
 ``POST /api/v1/datasets/<kind>/<period>/<version>/activate``
@@ -95,6 +103,10 @@ def upload(user):
             mapping=uploads.parse_mapping(form.get("mapping")),
             datum=form.get("datum"),
             sheet=form.get("sheet"),
+            mode=form.get("mode") or "merge",
+            scope=form.get("scope"),
+            region=user.scope,
+            submit=uploads.needs_review(_atlas().settings, user),
         )
     except (ImportFileError, ValueError) as exc:
         return jsonify(error=_one_line(exc)), 400
@@ -115,7 +127,9 @@ def dataset_activate(user, kind, period, version):
     if (refused := _version_ok(version)) is not None:
         return refused
     try:
-        uploads.restore(_atlas(), kind, period, version)
+        uploads.restore(_atlas(), kind, period, version, region=user.scope)
+    except uploads.OutsideRegion as exc:
+        return jsonify(error=_one_line(exc)), 403
     except LookupError as exc:
         return jsonify(error=_one_line(exc)), 404
     except ValueError as exc:
@@ -131,7 +145,10 @@ def dataset_delete(user, kind, period, version):
     body = _body()
     try:
         force = _flag(body.get("force"), "force")
-        uploads.delete(_atlas(), kind, period, version, confirm=body.get("confirm"), force=force)
+        uploads.delete(_atlas(), kind, period, version, confirm=body.get("confirm"), force=force,
+                       region=user.scope)  # fmt: skip
+    except uploads.OutsideRegion as exc:
+        return jsonify(error=_one_line(exc)), 403
     except PermissionError as exc:
         return jsonify(error=_one_line(exc)), 400
     except LookupError as exc:
@@ -139,6 +156,50 @@ def dataset_delete(user, kind, period, version):
     except ValueError as exc:
         return jsonify(error=_one_line(exc)), 409 if "refusing" in str(exc) else 400
     return jsonify(ok=True, kind=kind, period=period, deleted_version=version)
+
+
+@bp.get("/api/v1/datasets/<kind>/<period>/compare")
+@api_login_required()
+def dataset_compare(user, kind, period):
+    try:
+        old, new = int(request.args.get("old", "")), int(request.args.get("new", ""))
+    except ValueError:
+        return jsonify(error="old and new must be version numbers"), 400
+    for v in (old, new):
+        if (refused := _version_ok(v)) is not None:
+            return refused
+    try:
+        changes = uploads.compare(_atlas(), kind, period, old, new)
+    except LookupError as exc:
+        return jsonify(error=_one_line(exc)), 404
+    except ValueError as exc:
+        return jsonify(error=_one_line(exc)), 400
+    return jsonify(kind=kind, period=period, old=old, new=new, changes=changes)
+
+
+@bp.get("/api/v1/submissions")
+@api_login_required()
+def submission_list(user):
+    return jsonify(submissions=uploads.submissions(_atlas(), user))
+
+
+@bp.post("/api/v1/submissions/<int:sub_id>/<action>")
+@api_login_required(role="editor")
+def submission_review(user, sub_id, action):
+    if action not in ("approve", "return"):
+        return jsonify(error="action must be approve or return"), 404
+    try:
+        if action == "approve":
+            version = uploads.approve(_atlas(), user, sub_id)
+            return jsonify(ok=True, state="approved", dataset_version=version)
+        uploads.return_submission(_atlas(), user, sub_id, _body().get("note", ""))
+    except uploads.OutsideRegion as exc:
+        return jsonify(error=_one_line(exc)), 403
+    except LookupError as exc:
+        return jsonify(error=_one_line(exc)), 404
+    except ValueError as exc:
+        return jsonify(error=_one_line(exc)), 409
+    return jsonify(ok=True, state="returned")
 
 
 def _one_line(exc: BaseException) -> str:

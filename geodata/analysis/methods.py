@@ -227,3 +227,7 @@ register(Method(
     needs=frozenset({"facilities"}), uses=("k", "radius_km"),
     class_column="coverage_class", classes=(0, 1, 2), attrs=("summary", "sites"),
 ))  # fmt: skip
+register(Method(
+    "reporting", "geodata.analysis.reporting:run", ("reporting_status", "reported_version"),
+    class_column="reporting_status", classes=("reported", "missing"),
+))  # fmt: skip

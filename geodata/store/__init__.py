@@ -101,7 +101,14 @@ class Store(Datasets, Commits, Versions, Provenance, Rounds, Reviews, RawUploads
     def create_all(self) -> None:
         """Create missing tables and columns (idempotent; upgrades older databases)."""
         self.tables.metadata.create_all(self.engine)
-        db.add_missing_columns(self.engine, self.tables.metadata)
+        added = db.add_missing_columns(self.engine, self.tables.metadata)
+        if "county_values.reported" in added:
+            # Rows stored before provenance: an upload's values all came from it.
+            d, v = self.tables.datasets, self.tables.county_values
+            real = sa.select(d.c.id).where(d.c.synthetic.is_(False))
+            with self.engine.begin() as conn:
+                conn.execute(v.update().where(v.c.dataset_id.in_(real)).values(reported=255))
+                conn.execute(v.update().values(source_id=v.c.dataset_id))
 
     def dispose(self) -> None:
         """Close pooled connections (tests, shutdown)."""

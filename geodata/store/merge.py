@@ -168,16 +168,16 @@ def apply_points(
     for frame in (base, upload):
         frame["facility_id"] = frame["facility_id"].astype(str)
         frame["code"] = frame["code"].astype(str)
+    scope_list = [] if scope_codes is None else [str(c) for c in scope_codes]
     if mode == "replace":
-        scope = set(map(str, scope_codes or ()))
-        dropped = base[base["code"].isin(scope)]
+        dropped = base[base["code"].isin(set(scope_list))]
     else:
         dropped = base[base["facility_id"].isin(set(upload["facility_id"]))]
     kept = base.drop(index=dropped.index)
     merged = pd.concat([kept, upload], ignore_index=True)
     touched = sorted(set(upload["code"]) | set(dropped["code"]))
     if mode == "replace":
-        touched = sorted(set(touched) | set(map(str, scope_codes or ())))
+        touched = sorted(set(touched) | set(scope_list))
     return merged.sort_values("facility_id").reset_index(drop=True), touched
 
 

@@ -114,6 +114,40 @@ def test_import_json_report_and_commit(tmp_path, layers):
     assert list((data / "uploads").iterdir())  # the raw file is kept
 
 
+def test_import_merge_replace_scoped_user_and_rounds(tmp_path, layers):
+    """`import --mode/--scope/--user` and `round open`, as a provincial office runs them."""
+    data = make_data_dir(tmp_path, layers)
+    r = run(["user", "add", "gz", "--role", "editor", "--region", "520100", "--password-stdin"],
+            data, input="correct horse battery\n")  # fmt: skip
+    assert r.returncode == 0 and "520100" in r.stdout, r.stderr
+    f = tmp_path / "贵阳2026年上半年.csv"
+    f.write_text("区划代码,县区,留守儿童\n520102,南明区,321\n520201,钟山区,5\n", "utf-8")
+    base = ["import", str(f), "--kind", "children", "--json"]
+    r = run([*base, "--user", "gz", "--dry-run"], data)
+    rep = json.loads(r.stdout)
+    assert rep["period"] == "2026-H1"  # from the file name
+    assert (rep["mode"], rep["scope"], rep["rows_imported"]) == ("merge", None, 1)
+    assert [p["rule"] for p in rep["problems"]] == ["outside_region"]
+    assert (rep["counties_updated"], rep["counties_added"], rep["counties_unchanged"],
+            rep["counties_unreported"]) == (1, 0, 0, 0)  # fmt: skip
+    r = run([*base, "--user", "gz", "--mode", "replace", "--scope", "520100"], data)
+    rep = json.loads(r.stdout)
+    assert rep["mode"] == "replace" and rep["scope"] == "520100" and rep["dataset_version"] == 2
+    assert rep["counties_unreported"] == 9 and "520102" not in rep["changes"]["unreported"]
+    r = run([*base, "--mode", "replace"], data)
+    assert r.returncode == 2 and "--scope" in r.stderr
+    r = run(["import", str(f), "--kind", "children", "--mode", "replace", "--scope", "520000",
+             "--user", "gz"], data)  # fmt: skip
+    assert r.returncode == 2 and "not inside your region" in r.stderr
+    r = run(["import", str(f), "--kind", "children", "--dry-run"], data)  # plain text preview
+    assert "merge: 1 counties updated, 0 new, 1 unchanged" in r.stdout, r.stdout
+    r = run(["round", "open", "2026-H2", "--deadline", "2099-07-31"], data)
+    assert r.returncode == 0 and "days left" in r.stdout, r.stderr
+    rounds = json.loads(run(["round", "list", "--json"], data).stdout)
+    assert rounds[0]["period"] == "2026-H2" and rounds[0]["days_left"] > 0
+    assert run(["round", "open", "2026-H2", "--deadline", "July"], data).returncode == 2
+
+
 def test_import_unreadable_file_is_one_line_error(tmp_path, layers):
     data = make_data_dir(tmp_path, layers)
     bad = tmp_path / "bad.xlsx"
@@ -132,7 +166,7 @@ def test_user_commands(tmp_path):
     assert r.returncode == 0, r.stderr
     r = run(["user", "add", "li", "--role", "viewer", "--password-stdin"], data, input="short\n")
     assert r.returncode == 2 and "at least 10" in r.stderr and "Traceback" not in r.stderr
-    r = run(["user", "add", "li", "--role", "admin", "--password-stdin"], data, input="x" * 12)
+    r = run(["user", "add", "li", "--role", "root", "--password-stdin"], data, input="x" * 12)
     assert r.returncode == 2  # argparse refuses the role
     r = run(["user", "add", "zhang", "--role", "viewer", "--password-stdin"], data,
             input="another password\n")  # fmt: skip

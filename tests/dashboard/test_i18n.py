@@ -80,10 +80,12 @@ ZH_ALLOWED = {
     "viewer",
     # the software an export needs, named as its packages are (what to install)
     "Debian", "chromium", "CJK",
+    # a key named as on the keyboard (the table's screen-reader hints)
+    "Alt",
     # units and the language switch link
     "km", "English",
     # keys of the keyboard, as printed on them (the help page's keyboard section)
-    "Tab", "Shift", "Enter", "Esc", "Alt",
+    "Tab", "Shift", "Enter", "Esc",
 }  # fmt: skip
 #: Chinese an English page may show: the link back to Chinese, and the names of the
 #: Chinese map approval (审图号) and of the children's home programme (儿童之家, in an
@@ -146,6 +148,10 @@ def visible(node) -> list[str]:
                 out += [o for o in value if isinstance(o, str)]
             elif key == "figure" and isinstance(value, dict):
                 out += figure_text(value)
+            elif key == "labels" and isinstance(value, dict):  # a dropdown's own words
+                out += [re.sub(r"\{\w+\}", " ", v) for v in value.values() if isinstance(v, str)]
+            elif key == "dashGridOptions" and isinstance(value, dict):  # the grid's words
+                out += [v for v in (value.get("localeText") or {}).values() if isinstance(v, str)]
             elif key == "data" and node["type"] == "Store":
                 out += _header_names(value)
             elif key not in _SKIP_PROPS and isinstance(value, dict) and "props" in value:
@@ -184,6 +190,8 @@ def figure_text(fig: dict) -> list[str]:
         out.extend(s for s in cb.get("ticktext") or [] if isinstance(s, str))
 
     for trace in fig.get("data", []):
+        if trace.get("mode") == "text":  # place names printed on the map
+            out.extend(s for s in trace.get("text") or [] if isinstance(s, str))
         colorbar(trace.get("colorbar"))
         colorbar((trace.get("marker") or {}).get("colorbar"))
         if isinstance(trace.get("hovertemplate"), str):
@@ -242,6 +250,8 @@ def layout_text(client, query: str, path: str = "/") -> list[str]:
 #: (path, query, a catalogue key whose text the page must show: the check saw it)
 PAGES = [
     ("/", "?lang={lang}", "no_data"),  # in the colour bar's tick labels
+    ("/", "?lang={lang}", "dropdown.no_options_found"),  # every dropdown's own words
+    ("/", "?lang={lang}&region=510000", "selection.clear"),
     ("/", "?lang={lang}&county=110101&layers=facilities", "panel.rank_nation"),
     ("/", "?lang={lang}&mode=lisa", "column.lisa_i"),  # the table's column headings
     ("/", "?lang={lang}&mode=coverage", "bivariate.title"),
@@ -332,3 +342,27 @@ def test_facility_layer_in_one_language(dash_app, names, lang):
                 texts += [kind["name"], *kind["text"][:200]]
     assert texts
     assert foreign(texts, lang, names) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_table_grid_speaks_the_page_language(lang):
+    """Paging, filter menus and screen-reader labels: AG Grid's localeText."""
+    from dashboard.pages.explorer.table_card import table_grid
+
+    texts = visible(as_json(table_grid(lang)))
+    assert t("grid.pageSizeSelectorLabel", lang) in texts and t("grid.contains", lang) in texts
+    assert foreign(texts, lang) == []
+    other = visible(as_json(table_grid("en" if lang == "zh" else "zh")))
+    assert foreign(other, lang)  # the check would see the other language
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_place_names_on_the_map_are_in_the_page_language(client, names, lang):
+    """Names printed on the map: provinces nationally, prefectures in a province (the
+    Chinese county names are data, allowed; the prefectures' are not)."""
+    for query in ("", "&region=520000"):
+        texts = layout_text(client, f"?lang={lang}{query}")
+        assert foreign(texts, lang, names) == []
+    assert ("遵义市" if lang == "zh" else "Zunyi") in layout_text(
+        client, f"?lang={lang}&region=520000"
+    )

@@ -106,6 +106,7 @@ def _update(
     outputs = [
         (ids.MAP, "figure"),
         (ids.NOTICE, "hidden"),
+        (ids.NOTICE, "children"),
         (ids.DEFINITION, "children"),
         (ids.SUMMARY, "children"),
     ]
@@ -174,6 +175,7 @@ def test_indicator_switch_sends_values_only(client):
     assert not any("geojson" in p or "locations" in p or "customdata" in p for p in paths)
     assert len(raw) < 30_000 * 2  # uncompressed; gzip on the wire is far smaller
     assert payload[ids.NOTICE]["hidden"] is False
+    assert payload[ids.NOTICE]["children"].startswith("当前显示的是合成演示数据")
     assert sync_url(client, **{ids.INDICATOR: "migrant"})[0].startswith("?indicator=migrant&")
 
 

@@ -97,7 +97,9 @@ def test_uploaded_names_are_text_in_hovers_and_the_label_follows_the_facilities(
     evil = '<a href="http://evil.example/x">click</a><b style="font-size:300px">BIG</b>'
     body = f"名称,类型,经度,纬度\n{evil},儿童之家,104.07,30.67\n正常之家,儿童之家,104.10,30.70\n"
     editor, token = signed_in(rw_app)
-    r = upload(editor, token, body, "f.csv", kind="facilities", period="2026-H1")
+    # the whole nation's facilities replaced by the file's (a merge would keep the demo's)
+    r = upload(editor, token, body, "f.csv", kind="facilities", period="2026-H1",
+               mode="replace", scope="100000")  # fmt: skip
     assert r.status_code == 200 and r.json["rows_imported"] == 2, r.json
     atlas = rw_app.atlas
     assert atlas.is_synthetic("2026-H1") and not atlas.is_synthetic("2026-H1", "facilities")

@@ -31,16 +31,16 @@ def live_data_dir(tmp_path_factory, layers) -> Path:
     return make_data_dir(tmp_path_factory.mktemp("e2e-data"), layers)
 
 
-@pytest.fixture(scope="session")
-def live_server(live_data_dir):
-    data = live_data_dir
+def start_server(data: Path, log_name: str = "server.log"):
+    """Serve the app on a free port from `data` (``app.py serve``, as a user runs it);
+    returns its URL and a function that stops it."""
     port = _free_port()
     # A relative data directory, as `make run` has (./data): paths must not depend on
     # where Flask thinks the app lives.
     rel = os.path.relpath(data, ROOT)
     env = {**os.environ, "ATLAS_DATA_DIR": rel, "PORT": str(port), "HOST": "127.0.0.1"}
     OUT.mkdir(parents=True, exist_ok=True)
-    log = open(OUT / "server.log", "w")  # noqa: SIM115 - closed at teardown; kept for reading
+    log = open(OUT / log_name, "w")  # noqa: SIM115 - closed by stop(); kept for reading
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py"), "serve"],
         cwd=ROOT,
@@ -62,13 +62,23 @@ def live_server(live_data_dir):
             time.sleep(0.5)
     else:
         raise RuntimeError("server did not start in 180 s")
+
+    def stop() -> None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+    return url, stop
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data_dir):
+    url, stop = start_server(live_data_dir)
     yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    stop()
 
 
 @pytest.fixture(scope="session")

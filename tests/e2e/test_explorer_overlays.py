@@ -68,7 +68,7 @@ def test_programme_outline_filter_and_comparison(page, live_server, programme_id
     )
     page.wait_for_function(
         "document.querySelector('#analysis-table .ag-paging-row-summary-panel')"
-        ".innerText.includes('of 40')",
+        ".innerText.includes('/ 40')",  # the grid's paging in the page's language
         timeout=30_000,
     )
     summary = page.inner_text("#region-summary")

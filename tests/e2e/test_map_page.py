@@ -162,8 +162,8 @@ def test_lasso_on_scatter_highlights_map_and_strip(page, live_server):
     for fx, fy in [(0.95, 0.1), (0.95, 0.95), (0.6, 0.95), (0.6, 0.1)]:
         page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=5)
     page.mouse.up()
-    # Both highlights read in one evaluation: the selection still clears itself about
-    # a second later (issue 16, "selections stick"), and two separate reads raced it.
+    # Both highlights read in one evaluation (the selection used to clear itself about
+    # a second later; tests/e2e/test_linked_selection.py holds that it stays).
     n_map, n_strip = page.wait_for_function(
         """() => {
           const sel = (id) => (document.querySelector(id + ' .js-plotly-plot').data[0]

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from dashboard import ids, methods
 from dashboard.atlas import Atlas
-from dashboard.i18n import indicator_definition, indicator_name, t
+from dashboard.i18n import dropdown_labels, indicator_definition, indicator_name, t
 from dashboard.presenters import map as map_views
 from dashboard.view import ViewState, param_bounds
 from geodata import indicators
@@ -49,6 +49,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("indicator", lang), htmlFor=ids.INDICATOR),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.INDICATOR,
                         options=indicator_options(lang),
                         value=state.indicator,
@@ -65,6 +66,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("period", lang), htmlFor=ids.PERIOD),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.PERIOD,
                         options=atlas.periods(),
                         value=state.period,
@@ -77,6 +79,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 [
                     html.Label(t("scheme", lang), htmlFor=ids.SCHEME),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.SCHEME,
                         options=[{"label": t(s, lang), "value": s} for s in schemes],
                         value=state.scheme,
@@ -111,6 +114,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                         htmlFor=ids.PALETTE,
                     ),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.PALETTE,
                         value=state.palette or "auto",
                         clearable=False,
@@ -134,7 +138,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                 id=ids.SUMMARY,
                 className="atlas-summary",
             ),
-            analysis_controls(state),
+            analysis_controls(atlas, state),
         ],
         className="atlas-controls",
         id="atlas-controls",
@@ -166,7 +170,7 @@ def shown_params(mode: str | None) -> set[str]:
     return set(method.uses) if method else set()
 
 
-def analysis_controls(state: ViewState) -> html.Div:
+def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
     """Map mode and the parameters the chosen mode uses: radius for access, K and radius
     for siting, and (folded away as expert parameters) permutations, seed and FDR for
     the cluster modes. The rest stay in the page, hidden, so the URL keeps them."""
@@ -208,6 +212,7 @@ def analysis_controls(state: ViewState) -> html.Div:
         [
             html.Label(t("controls.mode", lang), htmlFor=ids.MODE),
             dcc.Dropdown(
+                labels=dropdown_labels(lang),
                 id=ids.MODE,
                 value=state.mode,
                 clearable=False,
@@ -225,7 +230,12 @@ def analysis_controls(state: ViewState) -> html.Div:
                 hidden=not uses & set(EXPERT),
             ),
             html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
-            html.Div(id=ids.ANALYSIS_RESULT, className="analysis-status", role="status"),
+            html.Div(
+                map_views.result_line(atlas, state),
+                id=ids.ANALYSIS_RESULT,
+                className="analysis-status",
+                role="status",
+            ),
             html.Div(_mode_note(state), id=ids.ANALYSIS_NOTE, className="definition"),
         ],
         className="analysis-controls",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import fmt_number, t
+from dashboard.i18n import dropdown_labels, fmt_number, t
 
 KIND = ("district", "county", "city", "other")
 FACILITY_KIND = ("children_home", "activity_centre")
@@ -14,6 +14,7 @@ FACILITY_KIND = ("children_home", "activity_centre")
 def search_box(lang: str) -> html.Div:
     return html.Div(
         dcc.Dropdown(
+            labels=dropdown_labels(lang),
             id=ids.SEARCH,
             options=[],
             searchable=True,
@@ -123,10 +124,19 @@ def county_panel(profile: dict | None, lang: str) -> list:
     more = profile["n_facilities"] - len(fac)
     if more > 0:
         fac.append(html.Li(t("panel.more_facilities", lang).format(n=more)))
-    note = t("panel.synthetic", lang) if profile["synthetic"] else ""
+    source = profile.get("source") or ""
+    if source in ("reported", "mixed"):  # where this county's figures came from
+        version = profile.get("source_version")
+        note = t("panel.source", lang).format(source=t(f"source.{source}", lang)) + (
+            t("panel.source_version", lang).format(version=version) if version else ""
+        )
+    else:
+        note = t("panel.synthetic", lang) if profile["synthetic"] else ""
     return [
         head,
-        html.Div(note, className="panel-synthetic") if note else None,
+        html.Div(note, className="panel-synthetic" if profile["synthetic"] else "panel-source")
+        if note
+        else None,
         table,
         html.H4(t("panel.trend", lang)),
         trend,

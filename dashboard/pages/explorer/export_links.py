@@ -48,10 +48,18 @@ def export_links(search: str | None, lang: str, *, briefing: bool = False) -> ht
             className="export-view",
         )
     )
+    # What a running export is doing, and why one failed (assets/exports.js): a file
+    # takes 5-15 s to draw, and a plain link showed nothing meanwhile.
+    items.append(html.Span(className="export-status", role="status", **{"aria-live": "polite"}))
     return html.Nav(
         items,
         id=ids.EXPORT_LINKS,
         className="export-links",
         title=t("export_hint", lang),
-        **{"aria-label": t("export_label", lang)},
+        **{
+            "aria-label": t("export_label", lang),
+            "data-busy": t("export.busy", lang),
+            "data-done": t("export.done", lang),
+            "data-failed": t("export.failed", lang),
+        },
     )

@@ -32,7 +32,7 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
     from dashboard.pages.explorer.export_links import export_links
 
     lang = state.lang
-    synthetic = bool(state.period) and atlas.is_synthetic(state.period)
+    notice = atlas.provenance_note(state.period, lang) if state.period else ""
     return html.Div(
         [
             error_banner(),
@@ -43,6 +43,7 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
             dcc.Store(id=ids.LANG, data=lang),
             dcc.Store(id=ids.SELECTED, data=state.county or ""),
             dcc.Store(id=ids.SELECTION, data=[]),
+            dcc.Store(id=ids.SELECTION_FROM, data=""),  # "table" when ticked there
             # Set once the map has painted (the charts fill), then once the bundles left
             # out of the page have loaded (the table mounts): dashboard.deferred.
             dcc.Store(id=ids.PAINTED, data=False),
@@ -60,10 +61,10 @@ def build_layout(atlas: Atlas, search: str | None = None) -> html.Div:
                 lang_id=ids.LANG_OTHER,
             ),
             html.P(
-                t("synthetic_notice", lang),
+                notice or t("synthetic_notice", lang),
                 id=ids.NOTICE,
                 className="synthetic-notice",
-                hidden=not synthetic,
+                hidden=not notice,
                 role="status",
             ),
             html.Main(

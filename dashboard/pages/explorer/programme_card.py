@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.i18n import t
+from dashboard.i18n import dropdown_labels, t
 from dashboard.presenters import overlays
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +50,7 @@ def programme_card(atlas: Atlas, state: ViewState) -> html.Section:
                     html.H2(t("programme.title", lang)),
                     html.P(t("programme.intro", lang), className="definition"),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id=ids.PROGRAMME,
                         options=overlays.programme_options(atlas, lang),
                         value=pid,

@@ -36,6 +36,7 @@ def _datasets_denied(lang=None, **_):
 
 def register(app, atlas) -> None:
     settings = atlas.settings
+    register_review(app, atlas)
 
     @app.callback(
         Output(ids.UP_STAGE, "data"),
@@ -64,11 +65,13 @@ def register(app, atlas) -> None:
         State(ids.UP_DATUM, "value"),
         State(ids.UP_CSRF, "data"),
         State(ids.UP_LANG, "data"),
+        State(ids.UP_MODE, "value"),
+        State(ids.UP_SCOPE, "value"),
         prevent_initial_call=True,
     )
     @private_callback("editor", write=True, denied=_wizard_denied)
     def wizard(contents, kind, _v, _c, _x, filename, stage, validated, values, map_ids, period,
-               datum, csrf, lang):  # fmt: skip
+               datum, csrf, lang, mode, scope):  # fmt: skip
         lang = lang or "zh"
         out = dict.fromkeys(
             [
@@ -126,18 +129,23 @@ def register(app, atlas) -> None:
                 status=page.file_status(info, lang), report=None, validated=None,
                 v_off=False, c_off=True, x_off=False, dl_hidden=True, contents=None,
             )  # fmt: skip
-            if info.get("period_hint") and not period:
+            if info.get("period_hint"):  # the file's own period wins over the default
                 out["period"] = info["period_hint"]
             return tuple(out.values())
 
         if not stage:
             return tuple(out.values())
-        params = _params(stage, kind, period, datum, values, map_ids)
+        params = _params(stage, kind, period, datum, values, map_ids, mode, scope)
+        who = {
+            "user": user.name,
+            "region": user.scope,
+            "submit": uploads.needs_review(settings, user),
+        }
         try:
             filename, data = uploads.staged(settings, stage["token"], user.name)
             if trigger == ids.UP_VALIDATE:
                 report = uploads.run_import(
-                    atlas, data, filename, dry_run=True, user=user.name, **_kw(params)
+                    atlas, data, filename, dry_run=True, **who, **_kw(params)
                 )
                 uploads.save_problems(settings, stage["token"], user.name, report)
                 rep = report.to_json()
@@ -154,9 +162,7 @@ def register(app, atlas) -> None:
                 out.update(report=page.report_view_message(t("report_changed", lang)))
                 out.update(c_off=True)
                 return tuple(out.values())
-            report = uploads.run_import(
-                atlas, data, filename, dry_run=False, user=user.name, **_kw(params)
-            )
+            report = uploads.run_import(atlas, data, filename, dry_run=False, **who, **_kw(params))
         except (ImportFileError, ValueError, LookupError) as exc:
             out.update(report=page.report_view_message(t("action_failed", lang).format(
                 msg=_one_line(exc))), c_off=True)  # fmt: skip
@@ -169,6 +175,8 @@ def register(app, atlas) -> None:
                 version=rep["dataset_version"],
             )
             if report.committed
+            else t("report_submitted", lang).format(id=rep["submission_id"])
+            if rep.get("submission_id")
             else t("report_nothing", lang)
         )
         uploads.discard(settings, stage["token"], user.name)
@@ -241,13 +249,14 @@ def register(app, atlas) -> None:
                     if not pending:
                         return no_update, no_update
                     kind, period, version = pending["kind"], pending["period"], pending["version"]
-                    uploads.delete(atlas, kind, period, version, confirm=period, force=True)
+                    uploads.delete(atlas, kind, period, version, confirm=period, force=True,
+                                   region=user.scope)  # fmt: skip
                     key = "deleted"
                 else:
                     kind, period, version = trigger["key"].split("|")
-                    uploads.restore(atlas, kind, period, int(version))
+                    uploads.restore(atlas, kind, period, int(version), region=user.scope)
                     key = "restored"
-            except (LookupError, ValueError) as exc:
+            except (LookupError, ValueError, PermissionError) as exc:
                 return no_update, t("action_failed", lang).format(msg=_one_line(exc))
             status = t(key, lang).format(
                 kind=page.kind_label(kind, lang), period=period, version=version
@@ -255,7 +264,7 @@ def register(app, atlas) -> None:
         return page.datasets_table(uploads.datasets(atlas), lang, True), status
 
 
-def _params(stage, kind, period, datum, values, map_ids) -> dict:
+def _params(stage, kind, period, datum, values, map_ids, mode=None, scope=None) -> dict:
     fields = [i["field"] for i in map_ids or []]
     overrides = uploads.mapping_overrides(fields, values or [], stage.get("mapping") or {})
     return {
@@ -264,6 +273,8 @@ def _params(stage, kind, period, datum, values, map_ids) -> dict:
         "period": (period or "").strip(),
         "datum": datum or "wgs84",
         "mapping": overrides,
+        "mode": mode or "merge",
+        "scope": (scope or "").strip() if mode == "replace" else "",
     }
 
 
@@ -273,8 +284,47 @@ def _kw(params: dict) -> dict:
         "period": params["period"] or None,
         "datum": params["datum"],
         "mapping": params["mapping"] or None,
+        "mode": params.get("mode") or "merge",
+        "scope": params.get("scope") or None,
     }
 
 
 def _one_line(exc: BaseException) -> str:
     return (str(exc).strip().strip("'\"") or type(exc).__name__).splitlines()[0][:300]
+
+
+def register_review(app, atlas) -> None:
+    """Approve or return a submission (editors whose region contains it)."""
+
+    @app.callback(
+        Output(ids.SUB_LIST, "children"),
+        Output(ids.SUB_STATUS, "children"),
+        Output(ids.DS_REFRESH, "data", allow_duplicate=True),
+        Input({"type": ids.SUB_APPROVE, "key": ALL}, "n_clicks"),
+        Input({"type": ids.SUB_RETURN, "key": ALL}, "n_clicks"),
+        State({"type": ids.SUB_NOTE, "key": ALL}, "value"),
+        State({"type": ids.SUB_NOTE, "key": ALL}, "id"),
+        State(ids.UP_CSRF, "data"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    @private_callback("editor", write=True)
+    def review(_approve, _return, notes, note_ids, csrf, lang):
+        lang = lang or "zh"
+        if not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update, no_update, no_update
+        user = _editor(csrf)
+        trigger = ctx.triggered_id
+        sub_id = int(trigger["key"])
+        note = dict(zip([i["key"] for i in note_ids or []], notes or [], strict=False))
+        try:
+            if trigger["type"] == ids.SUB_APPROVE:
+                version = uploads.approve(atlas, user, sub_id)
+                status = t("review.approved_msg", lang).format(id=sub_id, version=version)
+            else:
+                uploads.return_submission(atlas, user, sub_id, note.get(str(sub_id)) or "")
+                status = t("review.returned_msg", lang).format(id=sub_id)
+        except (LookupError, ValueError, PermissionError) as exc:
+            return no_update, t("action_failed", lang).format(msg=_one_line(exc)), no_update
+        subs = uploads.submissions(atlas, user)
+        return page.submissions_table(subs, lang), status, time.time()

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import STRINGS, t
+from dashboard.i18n import STRINGS, dropdown_labels, fmt_number, t
 from dashboard.pages.frame import error_banner, header
 from dashboard.uploads import DATUMS
 
@@ -21,6 +21,7 @@ from dashboard.uploads import DATUMS
 #: and the whole request must stay under MAX_CONTENT_LENGTH). Larger: API or CLI.
 PAGE_MAX_BYTES = 40 * 2**20
 PROBLEMS_SHOWN = 200
+MISSING_SHOWN = 60
 
 
 def page_lang(atlas, search: str | None) -> str:
@@ -48,10 +49,14 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
     else:
         rows = uploads.datasets(atlas)
         body = []
+        body.append(_round_section(atlas, user, lang))
         if user.is_editor:
-            body.append(_upload_section(atlas, lang))
+            body.append(_upload_section(atlas, lang, user))
         else:
             body.append(html.P(t("upload_viewer_only", lang), className="upload-note"))
+        subs = uploads.submissions(atlas, user)
+        if subs:
+            body.append(_submissions_section(subs, lang))
         body.append(_datasets_section(rows, lang, user.is_editor))
     return html.Div(
         [
@@ -64,14 +69,125 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
     )
 
 
-def _upload_section(atlas, lang: str) -> html.Section:
-    from geodata.periods import next_period
+def _round_section(atlas, user, lang: str) -> html.Section:
+    """The collection round of the user's region: period, deadline, days left, who has
+    reported and who not (by province at national level)."""
+    region = user.scope
+    try:
+        comp = atlas.completeness(None, region)
+    except (KeyError, ValueError):
+        return html.Section(id=ids.UP_ROUND)
+    line = t("round.line", lang).format(
+        period=comp["period"],
+        reported=fmt_number(comp["reported"], lang, 0),
+        expected=fmt_number(comp["expected"], lang, 0),
+    )
+    if comp["deadline"]:
+        left = comp["days_left"]
+        key = "round.days_left" if left >= 0 else "round.overdue"
+        line += " " + t(key, lang).format(deadline=comp["deadline"], n=abs(left))
+    missing = comp["missing"][:MISSING_SHOWN]
+    items = [html.Li(f"{m['code']} {m['name_zh'] if lang == 'zh' else m['name_en'] or m['name_zh']}")
+             for m in missing]  # fmt: skip
+    if comp["missing_count"] > len(missing):
+        items.append(html.Li(t("round.more", lang).format(
+            n=comp["missing_count"] - len(missing))))  # fmt: skip
+    link = f"/?mode=reporting&period={comp['period']}&lang={lang}" + (
+        f"&region={region}" if region and len(region) == 6 and region.endswith("00") else ""
+    )
+    return html.Section(
+        [
+            html.H2(t("round.title", lang)),
+            html.P(line, id="round-line"),
+            html.Details(
+                [html.Summary(t("round.missing", lang)), html.Ul(items, className="missing-list")]
+            )
+            if items
+            else None,
+            html.A(t("round.map_link", lang), href=link, className="nav-link"),
+        ],
+        className="upload-card",
+        id=ids.UP_ROUND,
+    )
 
-    periods = atlas.periods()
-    default_period = next_period(periods[-1]) if periods else ""
+
+def _submissions_section(subs: list[dict], lang: str) -> html.Section:
+    """Uploads waiting for review: the submitter sees their state (and the note of a
+    return); an editor whose region contains one approves or returns it."""
+    return html.Section(
+        [
+            html.H2(t("review.title", lang)),
+            html.Div(id=ids.SUB_STATUS, className="upload-status", role="status"),
+            html.Div(submissions_table(subs, lang), id=ids.SUB_LIST),
+        ],
+        className="upload-card",
+    )
+
+
+def submissions_table(subs: list[dict], lang: str) -> html.Table:
+    head = ["review.id", "ds_kind", "period", "ds_by", "review.state", "review.note"]
+    rows = []
+    for s in subs:
+        key = str(s["id"])
+        note: Any = s.get("review_note") or ""
+        actions = None
+        if s.get("may_review"):
+            note = dcc.Input(id={"type": ids.SUB_NOTE, "key": key}, type="text", maxLength=500,
+                             placeholder=t("review.note", lang))  # fmt: skip
+            actions = html.Td(
+                [
+                    html.Button(
+                        t("review.approve", lang), id={"type": ids.SUB_APPROVE, "key": key}
+                    ),
+                    html.Button(
+                        t("review.return", lang),
+                        id={"type": ids.SUB_RETURN, "key": key},
+                        className="danger",
+                    ),  # fmt: skip
+                ]
+            )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(s["id"]),
+                    html.Td(kind_label(s["kind"], lang)),
+                    html.Td(s["period"]),
+                    html.Td(s["created_by"] or ""),
+                    html.Td(t(f"review.{s['state']}", lang), className=f"state-{s['state']}"),
+                    html.Td(note),
+                    actions,
+                ]
+            )
+        )
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(t(h, lang)) for h in head] + [html.Th("")])),
+         html.Tbody(rows)],
+        className="datasets-table",
+        id="submissions-table",
+    )  # fmt: skip
+
+
+def _upload_section(atlas, lang: str, user=None) -> html.Section:
+    # Proposed period: the latest with data, never a later one (a file's own period,
+    # from its title, period column or name, replaces it when the file is read).
+    default_period = atlas.latest_period() or ""
+    region = getattr(user, "scope", None) or ""
+    template = f"/api/v1/template.xlsx?region={region or '100000'}&kind=children"
     return html.Section(
         [
             html.H2(t("upload_title", lang)),
+            html.P(
+                [
+                    t("upload_template_intro", lang),
+                    html.A(t("upload_template", lang), href=template, id=ids.UP_TEMPLATE),
+                    " · ",
+                    html.A(
+                        t("upload_template_facilities", lang),
+                        href=template.replace("kind=children", "kind=facilities"),
+                    ),
+                ],
+                className="upload-note",
+            ),
             html.Div(
                 [
                     html.Label(
@@ -103,8 +219,36 @@ def _upload_section(atlas, lang: str) -> html.Section:
                     ),
                     html.Label(
                         [
+                            t("upload_mode", lang),
+                            dcc.RadioItems(
+                                id=ids.UP_MODE,
+                                options=[
+                                    {"label": t("mode_merge", lang), "value": "merge"},
+                                    {"label": t("mode_replace", lang), "value": "replace"},
+                                ],
+                                value="merge",
+                                inline=True,
+                            ),
+                        ]
+                    ),
+                    html.Label(
+                        [
+                            t("upload_scope", lang),
+                            dcc.Input(
+                                id=ids.UP_SCOPE,
+                                value=region or "100000",
+                                type="text",
+                                maxLength=6,
+                                placeholder="520000",
+                                style={"width": "90px"},
+                            ),
+                        ]
+                    ),
+                    html.Label(
+                        [
                             t("upload_datum", lang),
                             dcc.Dropdown(
+                                labels=dropdown_labels(lang),
                                 id=ids.UP_DATUM,
                                 options=[
                                     {"label": "WGS-84", "value": "wgs84"},
@@ -169,6 +313,7 @@ def mapping_editor(info: dict, lang: str) -> html.Div:
                 [
                     html.Span(t(f"field_{fld}", lang), className="mapping-field", title=fld),
                     dcc.Dropdown(
+                        labels=dropdown_labels(lang),
                         id={"type": ids.UP_MAP_FIELD, "field": fld},
                         options=options,
                         value=info["mapping"].get(fld, ""),
@@ -196,6 +341,8 @@ def report_view(rep: dict[str, Any], lang: str, message: str = "") -> html.Div:
         className="report-counts",
     )
     parts: list = [html.H3(t("report_title", lang)), counts]
+    if rep.get("rows_imported") and "counties_updated" in rep:
+        parts.append(change_view(rep, lang))
     if message:
         parts.insert(1, html.P(message, className="report-message", id="report-message"))
     if rep.get("codes_remapped"):
@@ -233,6 +380,32 @@ def report_view(rep: dict[str, Any], lang: str, message: str = "") -> html.Div:
     return html.Div(parts)
 
 
+def change_view(rep: dict[str, Any], lang: str) -> html.Div:
+    """What the commit changes (or changed): N updated, M new, K unchanged and, for a
+    replace, the counties that become not reported."""
+    key = "preview.done" if rep.get("dataset_version") else "preview.title"
+    if rep.get("submission_id"):
+        key = "preview.submitted"
+    mode = t(f"mode_short_{rep['mode']}", lang) + (f" · {rep['scope']}" if rep.get("scope") else "")
+    line = t("preview.line", lang).format(
+        updated=fmt_number(rep["counties_updated"], lang, 0),
+        added=fmt_number(rep["counties_added"], lang, 0),
+        unchanged=fmt_number(rep["counties_unchanged"], lang, 0),
+    )
+    parts: list = [html.Strong(t(key, lang).format(mode=mode)), " ", line]
+    if rep["mode"] == "replace":
+        codes = (rep.get("changes") or {}).get("unreported") or []
+        parts += [
+            html.Br(),
+            html.Span(
+                t("preview.unreported", lang).format(n=fmt_number(len(codes), lang, 0)),
+                className="preview-unreported",
+            ),
+            " " + ", ".join(codes[:MISSING_SHOWN]) + (" …" if len(codes) > MISSING_SHOWN else ""),
+        ]
+    return html.Div(parts, className="change-preview", id="change-preview")
+
+
 def report_view_message(message: str) -> html.P:
     return html.P(message, className="report-message", id="report-message")
 
@@ -264,7 +437,13 @@ def datasets_table(rows: list[dict], lang: str, editable: bool) -> html.Table:
     body = []
     for r in rows:
         key = f"{r['kind']}|{r['period']}|{r['version']}"
-        source = r["source"] + (f" ({t('ds_synthetic', lang)})" if r["synthetic"] else "")
+        # A merged version over the demo still holds synthetic values: it says so.
+        tag = "ds_mixed" if r.get("mode") else "ds_synthetic"
+        source = r["source"] + (f" ({t(tag, lang)})" if r["synthetic"] else "")
+        if r.get("mode"):
+            source += f" · {t('mode_short_' + r['mode'], lang)}" + (
+                f" {r['scope']}" if r.get("scope") else ""
+            )
         tds = [
             html.Td(kind_label(r["kind"], lang)),
             html.Td(r["period"]),

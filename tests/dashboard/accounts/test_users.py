@@ -43,7 +43,7 @@ def test_short_passwords_and_bad_roles_are_refused():
     with pytest.raises(ValueError, match="at least 10"):
         users.add("sun", "editor", "short")
     with pytest.raises(ValueError, match="role"):
-        users.add("sun", "admin", "long enough password")
+        users.add("sun", "root", "long enough password")
     users.add("sun", "editor", "long enough password")
     with pytest.raises(ValueError, match="exists"):
         users.add("sun", "viewer", "long enough password")
@@ -101,3 +101,39 @@ def test_parallel_guesses_from_one_address_each_count(tmp_path):
     )
     assert users.authenticate("zhou", "zhou password 123", ip="7.7.7.7") is None  # locked
     assert users.authenticate("zhou", "zhou password 123", ip="7.7.7.8").name == "zhou"
+
+
+def test_admin_role_regions_and_an_older_database(tmp_path):
+    """Roles rank admin > editor > viewer; an editor's region limits writes (admins
+    have none); a database made before the admin role and regions is upgraded."""
+    import pytest
+
+    from dashboard.accounts.users import Users
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = sa.create_engine(url)
+    with old.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(64) NOT NULL UNIQUE, "
+            "role VARCHAR(16) NOT NULL, password_hash TEXT NOT NULL, created_at DATETIME NOT "
+            "NULL, failed_attempts INTEGER NOT NULL, locked_until FLOAT, "
+            "CONSTRAINT ck_users_role CHECK (role IN ('editor', 'viewer')))"
+        ))  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO users VALUES (1, 'wang', 'editor', 'x', '2025-01-01', 0, NULL)"
+        ))  # fmt: skip
+    users = Users(sa.create_engine(url))
+    users.create_all()
+    assert users.get("wang").role == "editor" and users.get("wang").region is None
+    users.add("boss", "admin", "long enough password")
+    users.add("gz", "editor", "long enough password", region="520100")
+    users.add("all", "editor", "long enough password", region="100000")  # the nation
+    boss, gz = users.get("boss"), users.get("gz")
+    assert boss.can("editor") and boss.is_editor and boss.scope is None
+    assert gz.can("editor") and not gz.can("admin") and gz.scope == "520100"
+    assert users.get("all").region is None
+    assert users.get("li") is None or not users.get("li").can("editor")
+    with pytest.raises(ValueError, match="region code"):
+        users.add("bad", "editor", "long enough password", region="52")
+    users.set_role("gz", "admin")
+    assert users.get("gz").is_admin and users.get("gz").scope is None

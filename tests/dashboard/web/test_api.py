@@ -38,7 +38,13 @@ def test_data_csv_latest_and_by_period(client):
     rows = _csv(r)
     assert len(rows) == 2875
     assert {row["period"] for row in rows} == {"2026-H1"}
-    assert {row["synthetic"] for row in rows} == {"True"}
+    # every row with a value is synthetic and says so; rows without any value (Taiwan,
+    # Hong Kong, Macao) have nothing synthetic and no source
+    with_data = [row for row in rows if row["source"] or row["facilities_source"]]
+    assert len(with_data) == 2848
+    assert {(row["synthetic"], row["source"]) for row in with_data} == {("True", "synthetic")}
+    assert {row["synthetic"] for row in rows if row not in with_data} == {"False"}
+    assert {row["source_version"] for row in with_data} == {"1"}
     first = rows[0]
     for col in (
         "code",

@@ -10,6 +10,7 @@ from dashboard import ids, methods
 from dashboard.atlas import Atlas
 from dashboard.i18n import t
 from dashboard.presenters import map as map_views
+from dashboard.presenters.selection import narrow
 from dashboard.view import ViewState
 
 
@@ -29,19 +30,31 @@ def register(app, atlas: Atlas) -> None:
             return no_update, no_update
         if loaded == "failed":  # the bundle did not load: say so instead of a broken grid
             return table_unavailable(lang), True
-        return table_grid(), False
+        return table_grid(lang), False
 
     # The grid shows the table Store: when the Store changes and when the grid mounts.
     app.clientside_callback(
         """function(data, _mounted) {
             if (!data) { throw window.dash_clientside.PreventUpdate; }
-            return [data.rows, data.defs, data.csv];
+            return [data.rows, data.defs, data.csv, {ids: data.selected || []}];
         }""",
         Output(ids.ANALYSIS_TABLE, "rowData"),
         Output(ids.ANALYSIS_TABLE, "columnDefs"),
         Output(ids.ANALYSIS_TABLE, "csvExportParams"),
+        Output(ids.ANALYSIS_TABLE, "selectedRows"),
         Input(ids.TABLE_DATA, "data"),
         Input(ids.ANALYSIS_TABLE, "id"),
+    )
+
+    # The heading says how many rows the table lists ("top 50", or "40 counties").
+    app.clientside_callback(
+        """function(data) {
+            if (!data || !data.title) { throw window.dash_clientside.PreventUpdate; }
+            return data.title;
+        }""",
+        Output(ids.TABLE_TITLE, "children"),
+        Input(ids.TABLE_DATA, "data"),
+        prevent_initial_call=True,
     )
 
     @app.callback(
@@ -62,6 +75,7 @@ def register(app, atlas: Atlas) -> None:
         Input(ids.PFILTER, "value"),
         State(ids.SCHEME, "value"),
         State(ids.LANG, "data"),
+        State(ids.SELECTION, "data"),
         background=True,
         progress=Output(ids.ANALYSIS_STATUS, "children"),
         progress_default="",
@@ -80,13 +94,17 @@ def register(app, atlas: Atlas) -> None:
     def run_analysis(
         set_progress,
         mode, perms, seed, fdr, radius, k, indicator, period, region, programme, only,
-        scheme, lang,
+        scheme, lang, selection,
     ):  # fmt: skip
         started = time.perf_counter()
         trigger = (callback_context.triggered_id or "") if callback_context else ""
         # The table lists the region's counties (or the programme's, used as a filter);
         # the analysis itself always runs on the whole country.
-        scope = atlas.scope_codes(region, programme, bool(only))
+        # While counties are selected, the table lists those of them (issue 16).
+        scope = narrow(
+            atlas.scope_codes(region, programme, bool(only)), selection,
+            atlas.layers.counties_web.index,
+        )  # fmt: skip
         table_only = trigger in (ids.REGION, ids.PROGRAMME, ids.PFILTER)
         view = ViewState.from_controls(
             indicator=indicator, period=period, scheme=scheme, mode=mode, perm=perms, seed=seed,
@@ -97,16 +115,25 @@ def register(app, atlas: Atlas) -> None:
             # The values callback redraws the map; only refresh the side table here.
             try:
                 rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
+                figure = no_update
+                if trigger == ids.REGION and params is not None:  # legend of the new region
+                    figure = map_views.analysis_patch(
+                        atlas, Patch(), params, period, lang, scheme, region
+                    ).to_plotly_json()
             except (ValueError, KeyError):
                 return no_update, no_update, no_update, no_update
-            table = pack(atlas, rows, defs, period)
-            return no_update, no_update if table_only else note, table, no_update
+            table = pack(atlas, rows, defs, period, lang, selection)
+            return figure, no_update if table_only else note, table, no_update
         set_progress(methods.progress_text(view.mode, view.perm, lang))
         try:
             if params is None:
-                patch = map_views.map_patch(atlas, Patch(), indicator, period, scheme, lang)
+                patch = map_views.map_patch(
+                    atlas, Patch(), indicator, period, scheme, lang, region=region
+                )
             else:
-                patch = map_views.analysis_patch(atlas, Patch(), params, period, lang, scheme)
+                patch = map_views.analysis_patch(
+                    atlas, Patch(), params, period, lang, scheme, region
+                )
             rows, defs, note = atlas.mode_table(mode, params, indicator, period, lang, scope)
         except (ValueError, KeyError) as exc:
             message = t("error.compute", lang).format(msg=str(exc).strip("'\""))
@@ -121,4 +148,4 @@ def register(app, atlas: Atlas) -> None:
             from dashboard.pages.explorer.bivariate import bivariate_grid
 
             note = [note, bivariate_grid(lang)]
-        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period), done
+        return patch.to_plotly_json(), note, pack(atlas, rows, defs, period, lang, selection), done

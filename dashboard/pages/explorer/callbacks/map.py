@@ -18,6 +18,7 @@ def register(app, atlas: Atlas) -> None:
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.NOTICE, "hidden"),
+        Output(ids.NOTICE, "children"),
         Output(ids.DEFINITION, "children"),
         Output(ids.SUMMARY, "children"),
         Input(ids.INDICATOR, "value"),
@@ -41,7 +42,7 @@ def register(app, atlas: Atlas) -> None:
             breaks=breaks,
         ).style()  # fmt: skip
         patch = Patch()
-        map_views.zoom_patch(atlas, patch, region)
+        map_views.zoom_patch(atlas, patch, region, lang)  # frame and place names
         summary = None
         if mode in (None, "values"):  # in an analysis mode the analysis callback colours it
             try:
@@ -54,7 +55,8 @@ def register(app, atlas: Atlas) -> None:
         if summary is None:
             scope = atlas.scope_codes(region, programme, bool(only))
             summary = map_views.summary_text(atlas, indicator, period, lang, region, scope=scope)
-        return patch, not atlas.is_synthetic(period), definition(indicator, lang), summary
+        notice = atlas.provenance_note(period, lang)
+        return patch, not notice, notice, definition(indicator, lang), summary
 
     @app.callback(
         Output(ids.SUMMARY, "children", allow_duplicate=True),
