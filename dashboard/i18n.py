@@ -626,6 +626,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "If K more facilities were built, where they would bring the most children "
         "not yet served within the set distance; stars mark the suggested places.",
     },
+    "help.mode.reporting": {
+        "zh": "本时期哪些县已经上报了自己的数字，哪些还没有：用于在收集期内跟进未上报的地区。",
+        "en": "Which counties have sent their own figures for the period and which have "
+        "not yet: use it during a collection round to follow up the places still missing.",
+    },
     "help.classes.title": {"zh": "分级、颜色和无数据", "en": "Classes, colours and no data"},
     "help.classes.text": {
         "zh": "地图把数值分成几个等级：分位数让每级县数相同，自然断点按数值的自然间隔分级，等间距按相同宽度分级，"
