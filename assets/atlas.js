@@ -93,6 +93,60 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           });
         });
       }, Promise.resolve(true));
+    },
+    /* The view's query (dashboard/pages/explorer/callbacks/history.py) into the address
+       bar: a new history entry, or in place of the current one once Back or Forward
+       restored a view. While a restore is on its way (window.atlasPopped), nothing is
+       pushed: that would cut off the Forward entries; a restore meant for an address
+       the user has since left is not written either. Returns the address, and the
+       language link: the same address in the other language. */
+    pushView: function (view, lang) {
+      if (!view || typeof view.q !== 'string') {
+        throw window.dash_clientside.PreventUpdate;
+      }
+      var here = window.location.search;
+      var q = view.q === '?' ? '' : view.q;
+      var url = window.location.pathname + q + window.location.hash;
+      if (view.replace) {
+        if (view['for'] === here) {
+          window.atlasPopped = null;
+          if (q !== here) { window.history.replaceState(window.history.state, '', url); }
+        }
+      } else if (window.atlasPopped == null && q !== here) {
+        window.history.pushState({atlas: true}, '', url);
+      }
+      var other = new URLSearchParams(window.location.search);
+      other.set('lang', lang === 'en' ? 'zh' : 'en');
+      return [window.location.search, '?' + other.toString()];
     }
+  }
+});
+
+/* Back or Forward: the explorer restores the view of the address it went to. */
+window.addEventListener('popstate', function () {
+  /* Stores have no element: the explorer is the page with its controls. */
+  if (document.getElementById('atlas-controls') && window.dash_clientside.set_props) {
+    window.atlasPopped = window.location.search;
+    window.dash_clientside.set_props('history-popped', {
+      data: {q: window.location.search, at: Date.now()}
+    });
+  }
+});
+
+/* The explorer's controls drawer on narrow screens (dashboard/pages/explorer/layout.py):
+   a class on the page, no callback. The sign-in link comes back to the page as it is
+   now (the view may have changed since the page was built). */
+document.addEventListener('click', function (event) {
+  var toggle = event.target.closest && event.target.closest('#controls-drawer');
+  if (toggle) {
+    var open = document.documentElement.classList.toggle('controls-open');
+    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    return;
+  }
+  var signin = event.target.closest && event.target.closest('a.signin-link');
+  if (signin) {
+    var url = new URL(signin.href, window.location.href);
+    url.searchParams.set('next', window.location.pathname + window.location.search);
+    signin.href = url.pathname + url.search;
   }
 });

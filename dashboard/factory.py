@@ -86,9 +86,8 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     from flask_caching import Cache
     from flask_compress import Compress
 
+    from dashboard import pages
     from dashboard.atlas import DB_ERRORS, Atlas, DatabaseUnavailable
-    from dashboard.pages import register
-    from dashboard.pages.explorer.layout import build_layout
     from dashboard.settings import Settings
 
     settings = settings or Settings.from_env()
@@ -105,6 +104,10 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,
+        # Pages are registered by dashboard.pages (dash.register_page) and rendered by
+        # the layout below; no folder to import, and not Dash's callback router.
+        pages_folder="",
+        use_pages=False,
         background_callback_manager=backends.manager,
         on_error=_callback_error,
     )
@@ -152,12 +155,9 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
             atlas.ensure_ready()
     server.extensions["atlas"] = atlas
     from dashboard.accounts import session as accounts
-    from dashboard.pages.explorer.callbacks import export as export_callbacks
 
     accounts.init_app(server, atlas)  # user tables, session cookie
     _register_blueprints(server)
-    _guard_dash_endpoints(app)
-    export_callbacks.register(app)  # the export links follow the URL
     deploy.apply_web_front(server, settings)  # ATLAS_PROXY_FIX, ATLAS_SECURE_COOKIES
 
     @server.after_request
@@ -177,15 +177,16 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         pathname, search = page_location()
         try:
             atlas.ensure_ready()
-            return build_layout(atlas, search, pathname)
+            return pages.render(pathname, search, settings.default_lang)
         except (DatabaseUnavailable, *DB_ERRORS):
-            from dashboard.pages.explorer.layout import unavailable_page
+            from dashboard.pages.frame import unavailable_page
 
             return unavailable_page(search)
 
     app.layout = layout
     app.validation_layout = None
-    register(app, atlas)
+    pages.register(app, atlas)  # every page: dash.register_page and its callbacks
+    _guard_dash_endpoints(app)
     app.atlas = atlas
     app.settings = settings
     app.celery_app = backends.celery  # None without Redis

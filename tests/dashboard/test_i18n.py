@@ -84,10 +84,13 @@ ZH_ALLOWED = {
     "Alt",
     # units and the language switch link
     "km", "English",
+    # keys of the keyboard, as printed on them (the help page's keyboard section)
+    "Tab", "Shift", "Enter", "Esc",
 }  # fmt: skip
-#: Chinese an English page may show: the link back to Chinese, and the name of the
-#: Chinese map approval (审图号), given beside its English description.
-EN_ALLOWED = ("中文", "审图号")
+#: Chinese an English page may show: the link back to Chinese, and the names of the
+#: Chinese map approval (审图号) and of the children's home programme (儿童之家, in an
+#: indicator's definition), each given beside its English description.
+EN_ALLOWED = ("中文", "审图号", "儿童之家")
 #: Deliberately in both languages on every page: the demo-data source line of a briefing
 #: (README, "Briefing view"), so that a cropped export cannot pass as statistics.
 BOTH = (SYNTHETIC_SOURCE,)
@@ -254,6 +257,8 @@ PAGES = [
     ("/", "?lang={lang}&mode=coverage", "bivariate.title"),
     ("/", "?lang={lang}&briefing=1", "back_to_explorer"),
     ("/upload", "?lang={lang}", "upload_signin_needed"),
+    ("/help", "?lang={lang}", "help.keys.title"),
+    ("/no-such-page", "?lang={lang}", "not_found.title"),
 ]
 
 

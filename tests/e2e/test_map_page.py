@@ -56,13 +56,20 @@ def test_map_draws_every_county_with_synthetic_notice(page, live_server, dash_ap
 def test_hover_shows_names_and_synthetic_label(page, live_server):
     page.goto(live_server + "/")
     wait_for_map(page)
-    box = page.locator("#map .main-svg").first.bounding_box()
-    # Hover over central China (dense counties) until a label shows.
-    for dx in range(0, 60, 6):
-        page.mouse.move(box["x"] + box["width"] * 0.62 + dx, box["y"] + box["height"] * 0.55)
-        page.wait_for_timeout(150)
-        if page.locator(".hoverlayer .hovertext").count():
-            break
+    # Point at the middle of a county drawn on the main map (the largest of the first
+    # hundred, so the pointer lands inside it) and wait for its label.
+    box = page.evaluate(
+        """() => {
+            const paths = [...document.querySelectorAll('#map path.choroplethlocation')];
+            const boxes = paths.slice(0, 100).map(p => p.getBoundingClientRect())
+                .filter(b => b.width > 0 && b.height > 0);
+            boxes.sort((a, b) => b.width * b.height - a.width * a.height);
+            const b = boxes[0];
+            return {x: b.x + b.width / 2, y: b.y + b.height / 2};
+        }"""
+    )
+    page.mouse.move(box["x"], box["y"])
+    page.locator(".hoverlayer .hovertext").first.wait_for(timeout=10_000)
     text = page.locator(".hoverlayer .hovertext").first.text_content()
     assert "合成演示数据" in text
     assert "省" in text or "市" in text or "自治区" in text

@@ -136,15 +136,12 @@ def test_restore_and_delete_with_confirmation(page, live_server, editor):
     csv = page.request.get(f"{live_server}/api/v1/data.csv?period={period}").text()
     assert "110101" in csv and ",40," in csv
     # delete asks first: dismissing keeps the version, accepting deletes it
-    messages: list[str] = []
-    page.once("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.once("dialog", lambda d: d.dismiss())
     delete = page.locator(f'button[id*="children|{period}|2"][id*="delete"]')
-    delete.click()
-    for _ in range(300):  # wait for the question (at most 30 s), not a fixed time
-        if messages:
-            break
-        page.wait_for_timeout(100)
-    assert messages and period in messages[0] and "cannot be undone" in messages[0]
+    with page.expect_event("dialog", timeout=30_000) as asked:  # the question, when it comes
+        delete.click()
+    message = asked.value.message
+    assert period in message and "cannot be undone" in message
     assert page.locator(f'button[id*="children|{period}|2"]').count() >= 1
     page.once("dialog", lambda d: d.accept())
     delete.click()

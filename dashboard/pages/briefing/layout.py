@@ -45,7 +45,6 @@ def briefing_page(atlas, state: ViewState, search: str | None) -> html.Div:
         )
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
             html.Article(
                 [
                     html.Header(head, className="briefing-head"),

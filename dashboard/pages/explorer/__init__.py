@@ -1,1 +1,2 @@
-"""The explorer: the map, its controls, charts and table (``/``)."""
+"""The explorer (``/``): the map, its controls, the linked charts and the table; with
+``briefing=1`` in the query, the same view as a sheet (:mod:`dashboard.pages.briefing`)."""

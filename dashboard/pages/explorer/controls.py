@@ -39,15 +39,12 @@ def definition(indicator_id: str, lang: str) -> str:
 def controls(atlas: Atlas, state: ViewState) -> html.Aside:
     lang = state.lang
     schemes = ["quantiles", "fisher_jenks", "equal_interval", "std_mean", "user"]
-    from dashboard.pages.explorer.county_panel import county_panel, search_box
+    from dashboard.pages.explorer.county_panel import search_box
     from dashboard.pages.explorer.programme_card import layer_controls
 
-    selected = state.county
-    profile = atlas.county_profile(selected, state.period, lang) if selected else None
     return html.Aside(
         [
             search_box(lang),
-            html.Section(county_panel(profile, lang), id=ids.PANEL, className="county-panel"),
             html.Div(
                 [
                     html.Label(t("indicator", lang), htmlFor=ids.INDICATOR),
@@ -90,8 +87,10 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                     ),
                 ]
             ),
-            html.Div(
+            # Expert settings of the classes, folded away (open when the view uses them).
+            html.Details(
                 [
+                    html.Summary(t("controls.class_options", lang)),
                     dcc.Input(
                         id=ids.BREAKS,
                         type="text",
@@ -123,6 +122,7 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
                     ),
                 ],
                 className="class-options",
+                open=state.scheme == "user" or state.pooled or bool(state.palette),
             ),
             html.Div(
                 map_views.summary_text(
@@ -141,31 +141,73 @@ def controls(atlas: Atlas, state: ViewState) -> html.Aside:
             analysis_controls(atlas, state),
         ],
         className="atlas-controls",
+        id="atlas-controls",
     )
 
 
-def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
-    """Map mode and the parameters of the analysis methods."""
-    lang = state.lang
+#: Each parameter row: (name in the view and the URL, the registry's parameter name
+#: (``Method.uses``), component id, catalogue key of its label, expert?).
+PARAMS = (
+    ("radius", "radius_km", ids.RADIUS, "controls.radius", False),
+    ("k", "k", ids.K, "controls.k", False),
+    ("perm", "permutations", ids.PERMUTATIONS, "controls.permutations", True),
+    ("seed", "seed", ids.SEED, "controls.seed", True),
+)
+#: The parameters folded away under "expert parameters".
+EXPERT = ("permutations", "seed", "fdr")
 
-    def num(id_, label, value, lo, hi, step):
+
+def shown_params(mode: str | None) -> set[str]:
+    """The parameters the map mode `mode` uses (none for indicator values), from the
+    method registry: a method that declares ``uses`` gets exactly those controls.
+
+    >>> sorted(shown_params("mclp")), sorted(shown_params("values"))
+    (['k', 'radius_km'], [])
+    """
+    from geodata.analysis import REGISTRY
+
+    method = REGISTRY.get(mode or "")
+    return set(method.uses) if method else set()
+
+
+def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
+    """Map mode and the parameters the chosen mode uses: radius for access, K and radius
+    for siting, and (folded away as expert parameters) permutations, seed and FDR for
+    the cluster modes. The rest stay in the page, hidden, so the URL keeps them."""
+    lang = state.lang
+    uses = shown_params(state.mode)
+
+    def num(name, uses_name, id_, label, value):
+        lo, hi = param_bounds(name)[1:3]
         return html.Div(
             [
-                html.Label(label, htmlFor=id_),
+                html.Label(t(label, lang), htmlFor=id_),
                 dcc.Input(
                     id=id_,
                     type="number",
                     value=value,
                     min=lo,
                     max=hi,
-                    step=step,
+                    step=1,
                     debounce=True,
                     style={"width": "100%"},
                 ),
             ],
+            id={"type": ids.PARAM_ROW, "param": uses_name},
             className="param",
+            hidden=uses_name not in uses,
         )
 
+    rows = {p[0]: num(p[0], p[1], p[2], p[3], getattr(state, p[0])) for p in PARAMS}
+    fdr = html.Div(
+        dcc.Checklist(
+            id=ids.FDR,
+            value=["fdr"] if state.fdr else [],
+            options=[{"label": t("controls.fdr", lang), "value": "fdr"}],
+        ),
+        id={"type": ids.PARAM_ROW, "param": "fdr"},
+        hidden="fdr" not in uses,
+    )
     return html.Div(
         [
             html.Label(t("controls.mode", lang), htmlFor=ids.MODE),
@@ -176,48 +218,16 @@ def analysis_controls(atlas: Atlas, state: ViewState) -> html.Div:
                 clearable=False,
                 options=methods.mode_options(lang),
             ),
-            html.Div(
+            html.Div([rows["radius"], rows["k"]], className="params-grid"),
+            html.Details(
                 [
-                    num(
-                        ids.PERMUTATIONS,
-                        t("controls.permutations", lang),
-                        state.perm,
-                        *param_bounds("perm")[1:3],
-                        1,
-                    ),
-                    num(
-                        ids.SEED,
-                        t("controls.seed", lang),
-                        state.seed,
-                        *param_bounds("seed")[1:3],
-                        1,
-                    ),
-                    num(
-                        ids.RADIUS,
-                        t("controls.radius", lang),
-                        state.radius,
-                        *param_bounds("radius")[1:3],
-                        1,
-                    ),
-                    num(
-                        ids.K,
-                        t("controls.k", lang),
-                        state.k,
-                        *param_bounds("k")[1:3],
-                        1,
-                    ),
+                    html.Summary(t("controls.expert", lang)),
+                    html.Div([rows["perm"], rows["seed"]], className="params-grid"),
+                    fdr,
                 ],
-                className="params-grid",
-            ),
-            dcc.Checklist(
-                id=ids.FDR,
-                value=["fdr"] if state.fdr else [],
-                options=[
-                    {
-                        "label": t("controls.fdr", lang),
-                        "value": "fdr",
-                    }
-                ],
+                id=ids.EXPERT,
+                className="expert-params",
+                hidden=not uses & set(EXPERT),
             ),
             html.Div(id=ids.ANALYSIS_STATUS, className="analysis-status idle", role="status"),
             html.Div(

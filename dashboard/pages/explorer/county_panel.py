@@ -38,6 +38,14 @@ def county_panel(profile: dict | None, lang: str) -> list:
     kind = t(f"panel.kind.{profile['kind']}", lang) if profile["kind"] in KIND else ""
     head = html.Div(
         [
+            html.Button(
+                "×",
+                id=ids.PANEL_CLOSE,
+                className="panel-close",
+                title=t("panel.close", lang),
+                type="button",
+                **{"aria-label": t("panel.close", lang)},
+            ),
             html.H3(profile["name_zh"] if zh else f"{profile['name_en']} {profile['name_zh']}"),
             html.Div(
                 f"{where[0]} · {where[1]} · {kind} · "

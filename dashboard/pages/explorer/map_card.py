@@ -16,10 +16,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def map_card(atlas: Atlas, state: ViewState) -> html.Section:
+    from dashboard.pages.explorer.county_panel import county_panel
+
     fig = map_views.view_figure(atlas, state)
+    lang = state.lang
+    profile = atlas.county_profile(state.county, state.period, lang) if state.county else None
     return html.Section(
         [
             breadcrumb(atlas, state.region, state.lang),
+            # The selected county's panel floats over the map (below it on narrow
+            # screens), so it never pushes the controls out of reach.
+            html.Section(
+                county_panel(profile, lang),
+                id=ids.PANEL,
+                className="county-panel",
+                **{"aria-live": "polite"},
+            ),
             dcc.Graph(
                 id=ids.MAP,
                 figure=fig,

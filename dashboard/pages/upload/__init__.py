@@ -1,1 +1,2 @@
-"""The upload page (``/upload``, ``/datasets``): the import wizard and dataset versions."""
+"""The upload page (``/upload``, also ``/datasets``): the import wizard and dataset
+versions; the header links to it for signed-in users."""

@@ -185,22 +185,6 @@ def register(app, atlas) -> None:
         return tuple(out.values())
 
     @app.callback(
-        Output(ids.UP_NAV, "href"),
-        Input(ids.UP_LOGOUT, "n_clicks"),
-        State(ids.UP_CSRF, "data"),
-        State(ids.UP_LANG, "data"),
-        prevent_initial_call=True,
-    )
-    def logout(n, csrf, lang):
-        from dashboard.accounts.session import csrf_valid, sign_out
-
-        if not n:
-            return no_update
-        if csrf_valid(csrf):
-            sign_out()
-        return f"/?lang={lang or 'zh'}"
-
-    @app.callback(
         Output(ids.UP_DOWNLOAD, "data"),
         Input(ids.UP_DOWNLOAD_BTN, "n_clicks"),
         State(ids.UP_VALIDATED, "data"),

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlencode
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import STRINGS, dropdown_labels, fmt_number, other_lang, t
+from dashboard.i18n import STRINGS, dropdown_labels, fmt_number, t
+from dashboard.pages.frame import error_banner, header
 from dashboard.uploads import DATUMS
 
 #: Largest file the page accepts (the browser sends it base64-encoded, 4/3 larger,
@@ -34,27 +35,10 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
 
     lang = page_lang(atlas, search)
     user = current_user()
-    other = other_lang(lang)
-    header = html.Header(
-        [
-            html.H1(t("app_title", lang), id=ids.TITLE),
-            html.Span(t("upload_title", lang), className="subtitle"),
-            html.Span(className="spacer"),
-            html.A(t("back_to_map", lang), href=f"/?lang={lang}", className="nav-link"),
-            html.A(
-                t("lang.other", lang),
-                href=f"/upload?lang={other}",
-                className="nav-link",
-                id="upload-lang-link",
-            ),
-            _user_box(user, lang) if user else None,
-        ],
-        className="atlas-header",
-    )
+    head = header("/upload", search, lang)
     stores = [
         dcc.Store(id=ids.UP_CSRF, data=csrf_token()),
         dcc.Store(id=ids.UP_LANG, data=lang),
-        dcc.Location(id=ids.UP_NAV, refresh=True),
     ]
     if user is None:
         login = "/login?" + urlencode({"next": f"/upload?lang={lang}", "lang": lang})
@@ -77,26 +61,11 @@ def upload_page(atlas, search: str | None = None) -> html.Div:
     return html.Div(
         [
             *stores,
-            header,
+            error_banner(),
+            head,
             html.Main(body, className="upload-body"),
             html.Footer(t("boundary_credit", lang), className="atlas-footer"),
         ]
-    )
-
-
-def _user_box(user, lang: str) -> html.Span:
-    return html.Span(
-        [
-            html.Span(
-                t("signed_in_as", lang)
-                + user.name
-                + f" ({t(f'role.{user.role}', lang)}"
-                + (f" · {user.scope}" if user.scope else "")
-                + ")"
-            ),
-            html.Button(t("logout", lang), id=ids.UP_LOGOUT),
-        ],
-        className="user-box",
     )
 
 

@@ -1,4 +1,4 @@
-"""Keep the export links in step with the URL, in the browser (no server round trip)."""
+"""Keep the export links in step with the view, in the browser (no server round trip)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dashboard import ids
 #: The rule of ``components.export_links.export_hrefs``, in JavaScript. On the briefing
 #: page the last link leads back to the explorer (the same query without ``briefing``).
 _JS = """
-function(search) {
+function(current) {
+    const search = (current && current.q) || "";
     const params = new URLSearchParams((search || "").replace(/^\\?/, ""));
     const briefing = params.get("briefing") === "1";
     params.delete("briefing");
@@ -36,5 +37,5 @@ def register(app) -> None:
         Output(ids.EXPORT_PDF, "href"),
         Output(ids.EXPORT_BRIEFING, "href"),
         Output(ids.BRIEFING_VIEW, "href"),
-        Input(ids.URL, "search"),
+        Input(ids.VIEW_QUERY, "data"),
     )

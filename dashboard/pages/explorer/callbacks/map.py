@@ -73,16 +73,16 @@ def register(app, atlas: Atlas) -> None:
         return map_views.summary_text(atlas, indicator, period, lang, region, scope=scope)
 
     @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.LANG_OTHER, "href"),
+        Output(ids.VIEW_QUERY, "data"),
         *(Input(*c) for c in VIEW_CONTROLS[:-1]),
         State(*VIEW_CONTROLS[-1]),
         prevent_initial_call=True,
     )
     def sync_url(*values):
-        """The address bar and the language link always hold the whole view."""
+        """The address bar (a new history entry) and the language link always hold the
+        whole view: callbacks.history writes them in the browser."""
         state = ViewState.from_controls(**dict(zip(VIEW_FIELDS, values, strict=True)))
-        return state.to_query(), state.other_lang().to_query()
+        return {"q": state.to_query()}
 
     app.clientside_callback(
         "function(n) { if (n) { window.location.reload(); } return window.dash_clientside.no_update; }",
@@ -147,6 +147,15 @@ def register(app, atlas: Atlas) -> None:
         return county_panel(profile, lang)
 
     @app.callback(
+        Output(ids.SELECTED, "data", allow_duplicate=True),
+        Input(ids.PANEL_CLOSE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def close_panel(n_clicks):
+        """The panel's close button: no county selected (the URL drops it too)."""
+        return "" if n_clicks else no_update
+
+    @app.callback(
         Output(ids.ANALYSIS_TABLE, "exportDataAsCsv"),
         Input(ids.TABLE_CSV, "n_clicks"),
         prevent_initial_call=True,
@@ -181,3 +190,18 @@ VIEW_FIELDS = ("indicator", "period", "scheme", "region", "county", "palette", "
                "breaks", "mode", "perm", "seed", "fdr", "radius", "k", "layers", "programme",
                "pfilter", "lang")  # fmt: skip
 assert len(VIEW_FIELDS) == len(VIEW_CONTROLS)
+
+
+def control_values(state: ViewState) -> tuple:
+    """What each of :data:`VIEW_CONTROLS` holds to show `state`: the inverse of
+    ``ViewState.from_controls`` (Stores hold "" for none, checklists a list)."""
+    values = {
+        "indicator": state.indicator, "period": state.period, "scheme": state.scheme,
+        "region": state.region or "", "county": state.county or "",
+        "palette": state.palette or "auto", "pooled": ["pooled"] if state.pooled else [],
+        "breaks": state.breaks or "", "mode": state.mode, "perm": state.perm,
+        "seed": state.seed, "fdr": ["fdr"] if state.fdr else [], "radius": state.radius,
+        "k": state.k, "layers": list(state.layers), "programme": state.programme,
+        "pfilter": ["only"] if state.pfilter else [], "lang": state.lang,
+    }  # fmt: skip
+    return tuple(values[f] for f in VIEW_FIELDS)
