@@ -166,6 +166,12 @@ def test_narrow_screen_drawer_touch_and_print(browser, live_server, lang):
             ".map(t => parseFloat(getComputedStyle(t).fontSize)))"
         )
         assert legend_font >= 10
+        # place names would pile up on a phone: hidden (the hover and breadcrumb name places)
+        shown_names = page.evaluate(
+            "[...document.querySelectorAll('#map .scattergeo text')]"
+            ".filter(t => t.getBBox().width > 0 && getComputedStyle(t).display != 'none').length"
+        )
+        assert shown_names == 0
         panel = page.locator("#county-panel").bounding_box()
         assert panel["y"] >= graph["y"] + graph["height"] - 1  # below the map, not over it
         assert panel["width"] >= 340
