@@ -1234,6 +1234,16 @@ def other_lang(lang: str) -> str:
     return "en" if lang == "zh" else "zh"
 
 
+def plotly_locale(lang: str) -> str:
+    """plotly.js's locale for a page in `lang` (its toolbar's words): the bundled
+    plotly.js registers ``zh-CN`` (scripts/plotly-bundle/build.js).
+
+    >>> plotly_locale("zh"), plotly_locale("en")
+    ('zh-CN', 'en')
+    """
+    return "zh-CN" if lang == "zh" else "en"
+
+
 def indicator_name(ind, lang: str) -> str:
     """An indicator's name from the registry (``geodata.indicators``) in `lang`."""
     return ind.name_zh if lang == "zh" else ind.name_en

@@ -22,6 +22,9 @@ fs.writeFileSync(entry, [
   'Plotly.register([',
   ...TRACES.map((t) => `  require('plotly.js/lib/${t}'),`),
   ']);',
+  // The Chinese page's toolbar and date words: plotly.js's own zh-CN locale, used when
+  // the graph's config says locale "zh-CN" (dashboard/figures.graph_config).
+  "Plotly.register(require('plotly.js/lib/locales/zh-cn'));",
   'module.exports = Plotly;',
   '',
 ].join('\n'));

@@ -208,3 +208,21 @@ def test_grid_arrives_after_the_map_and_a_failed_bundle_is_reported(page, live_s
         "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
         timeout=30_000,
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_toolbar_speaks_the_page_language(page, live_server, lang):
+    """The toolbar's tooltips come from plotly.js's zh-CN locale on the Chinese page
+    (registered in the Atlas's bundle), and no button offers to upload the chart."""
+    page.goto(f"{live_server}/?lang={lang}")
+    wait_for_map(page)
+    titles = page.evaluate(
+        "[...document.querySelectorAll('#map .modebar-btn')].map(b => b.getAttribute('data-title'))"
+    )
+    assert titles and not any("Share" in t or "分享" in t for t in titles)
+    latin = [t for t in titles if any("a" <= c.lower() <= "z" for c in t.replace("PNG", ""))]
+    if lang == "zh":
+        assert latin == [], latin
+        assert "重置" in titles
+    else:
+        assert len(latin) == len(titles) and "Reset" in titles

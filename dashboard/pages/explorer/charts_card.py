@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.i18n import t
+from dashboard.i18n import plotly_locale, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.view import ViewState
@@ -36,7 +36,11 @@ def charts_card(atlas: Atlas, state: ViewState) -> html.Section:
     as much (``dashboard.deferred``, bench/bench_pageload.py); they sit below it anyway.
     """
     dist, scatter = placeholder(220), placeholder(300)
-    config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+    config = {
+        "displaylogo": False,
+        "locale": plotly_locale(state.lang),
+        "modeBarButtonsToRemove": ["toImage", "sendChartToCloud"],
+    }
     hint = t("map.charts_hint", state.lang)
     return html.Section(
         [

@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.atlas import Atlas
-from dashboard.i18n import t
+from dashboard.i18n import plotly_locale, t
 from dashboard.presenters import map as map_views
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +38,9 @@ def map_card(atlas: Atlas, state: ViewState) -> html.Section:
                 config={
                     "topojsonURL": map_views.TOPOJSON_URL,
                     "displaylogo": False,
+                    "locale": plotly_locale(lang),
+                    # plotly.js 4's "Share chart" uploads to a chart server: none here
+                    "modeBarButtonsToRemove": ["sendChartToCloud"],
                     "scrollZoom": True,
                     "toImageButtonOptions": {"format": "png", "scale": 2},
                 },
