@@ -143,6 +143,14 @@ document.addEventListener('click', function (event) {
     toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     return;
   }
+  /* The explorer's language link: the address as it is now, in the other language. */
+  var other = event.target.closest && event.target.closest('a#lang-other');
+  if (other && document.getElementById('atlas-controls')) {
+    var params = new URLSearchParams(window.location.search);
+    params.set('lang', other.getAttribute('lang') === 'zh' ? 'zh' : 'en');
+    other.href = window.location.pathname + '?' + params.toString();
+    return;
+  }
   var signin = event.target.closest && event.target.closest('a.signin-link');
   if (signin) {
     var url = new URL(signin.href, window.location.href);

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 def run_mode(page, mode: str) -> str:
-    page.evaluate("document.getElementById('analysis-result').innerText = ''")
+    # Not cleared by hand (React keeps writing to the text node it made, so a cleared
+    # line stayed blank): the new result is a new line, or the map's legend says so.
+    before = page.inner_text("#analysis-result")
     label = json.dumps(_label(mode))
     for _attempt in range(3):  # a click can land before the menu opens on a loaded machine
         choose(page, "map-mode", mode)
@@ -27,7 +29,13 @@ def run_mode(page, mode: str) -> str:
             page.keyboard.press("Escape")
     try:
         page.wait_for_function(
-            "document.getElementById('analysis-result').innerText.match(/完成|无法/)",
+            """([before, title]) => {
+                const text = document.getElementById('analysis-result').innerText;
+                const legend = document.querySelector('#map .js-plotly-plot')
+                    .data[0].colorbar.title.text || '';
+                return /完成|无法/.test(text) && (text !== before || legend.includes(title));
+            }""",
+            arg=[before, _title(mode)],
             timeout=120_000,
         )
     except PlaywrightTimeout:

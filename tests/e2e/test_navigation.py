@@ -107,7 +107,11 @@ def test_back_and_forward_restore_the_view(page, live_server):
     page.wait_for_function("document.querySelector('#map-mode').innerText.includes('Gi*')")
     page.wait_for_function("document.querySelector('#indicator').innerText.includes('流动')")
     search = page.evaluate(MODE_JS)
-    assert page.get_attribute("#lang-other", "href").replace("lang=en", "lang=zh") == search
+    page.locator("#lang-other").click()  # the same view in English
+    page.wait_for_url("**lang=en**")
+    wait_for_map(page)
+    assert page.evaluate(MODE_JS) == search.replace("lang=zh", "lang=en")
+    page.wait_for_function("document.querySelector('#map-mode').innerText.includes('Hot spots')")
 
 
 def test_controls_follow_the_map_mode(page, live_server):
