@@ -170,7 +170,11 @@ def test_background_analysis_runs_in_a_celery_worker(web_apps, celery_worker):
     args = dict(
         outputs=ANALYSIS_OUTPUTS,
         inputs=_analysis_inputs("lisa", seed),
-        state=[(ids.SCHEME, "value", "quantiles"), (ids.LANG, "data", "en")],
+        state=[
+            (ids.SCHEME, "value", "quantiles"),
+            (ids.LANG, "data", "en"),
+            (ids.SELECTION, "data", []),
+        ],
         changed=f"{ids.MODE}.value",
         key=key,
     )
