@@ -148,9 +148,19 @@ def place(
     return kept
 
 
+#: On the national map, largest first would let a big neighbour take the place of a
+#: municipality's name (Shanghai beside Jiangsu, Tianjin beside Hebei), and Hong Kong's
+#: that of Guangdong: municipalities go first, the SARs last.
+NATION_RANK = {"110000": 1.0, "120000": 1.0, "310000": 1.0, "500000": 1.0,
+               "810000": -1.0, "820000": -1.0}  # fmt: skip
+
+
 #: Where a label may sit, as fractions of the inscribed circle's radius (dx, dy): the
-#: centre first, then above, below, right and left of it, all inside the unit.
-CANDIDATES = ((0.0, 0.0), (0.0, 0.55), (0.0, -0.55), (0.55, 0.0), (-0.55, 0.0))
+#: centre first, then above, below, right and left of it, then further out and on the
+#: diagonals, all inside the circle and so inside the unit.
+CANDIDATES = ((0.0, 0.0), (0.0, 0.55), (0.0, -0.55), (0.55, 0.0), (-0.55, 0.0),
+              (0.0, 0.85), (0.0, -0.85), (0.85, 0.0), (-0.85, 0.0),
+              (0.6, 0.6), (-0.6, 0.6), (0.6, -0.6), (-0.6, -0.6))  # fmt: skip
 
 
 def to_pixels(
@@ -214,7 +224,9 @@ def map_labels(
     texts = [label_name(c, u[3], lv, lang) for c, lv, u in chosen]
     font = FONT_PX[level]
     xy = to_pixels(lon, lat, lon_range, lat_range, central, size_px).reshape(n, cands, 2)
-    keep = sorted(place(xy, texts, [u[2] for _, _, u in chosen], size_px, font, obstacles))
+    priority = [u[2] + NATION_RANK.get(c, 0.0) * 1e6 if level == "nation" else u[2]
+                for c, _, u in chosen]  # fmt: skip
+    keep = sorted(place(xy, texts, priority, size_px, font, obstacles))
     lon, lat = lon.reshape(n, cands), lat.reshape(n, cands)
     return Labels(
         [round(float(lon[i, c]), 4) for i, c in keep],

@@ -111,3 +111,28 @@ def test_every_unit_has_a_short_name_in_both_languages(layers):
             zh, en = label_name(code, name, level, "zh"), label_name(code, name, level, "en")
             assert zh and len(zh) <= len(name), (code, name, zh)
             assert en and not CJK.search(en), (code, name, en)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["page", "sheet"])
+def test_the_national_map_names_every_province_and_municipality(dash_app, lang, where):
+    """A neighbour's name never takes a municipality's place (Shanghai, Tianjin), nor a
+    SAR's a province's (Guangdong): only Hong Kong or Macao may give way."""
+    from dashboard.sheets.briefing import MAP_DOMAIN_Y, PAGE_H, PAGE_W
+    from geodata.codes import label_name
+
+    atlas = dash_app.atlas
+    kw = {}
+    if where == "sheet":
+        kw = {"size_px": (0.70 * PAGE_W, (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0]) * PAGE_H),
+              "obstacles": ()}  # fmt: skip
+    lab = L.map_labels(atlas, None, lang, **kw)
+    units = L._units(atlas)
+    wanted = [
+        label_name(c, units[lv][c][3], lv, lang)
+        for c, lv in L.children(atlas, None)
+        if c not in L.NATION_RANK or L.NATION_RANK[c] > 0
+    ]
+    assert len(wanted) == 32  # 31 provinces, municipalities and regions, and Taiwan
+    assert sorted(set(wanted) - set(lab.text)) == []
+    assert not _overlaps(_boxes(lab, atlas, None, kw.get("size_px", L.PAGE_MAP_PX)))
