@@ -439,7 +439,10 @@ def datasets_table(rows: list[dict], lang: str, editable: bool) -> html.Table:
         key = f"{r['kind']}|{r['period']}|{r['version']}"
         # A merged version over the demo still holds synthetic values: it says so.
         tag = "ds_mixed" if r.get("mode") else "ds_synthetic"
-        source = r["source"] + (f" ({t(tag, lang)})" if r["synthetic"] else "")
+        if r["synthetic"] and not r.get("mode"):  # a version of the demo itself: its
+            source = t("panel.synthetic", lang)  # stored source line is English
+        else:
+            source = r["source"] + (f" ({t(tag, lang)})" if r["synthetic"] else "")
         if r.get("mode"):
             source += f" · {t('mode_short_' + r['mode'], lang)}" + (
                 f" {r['scope']}" if r.get("scope") else ""
