@@ -146,12 +146,13 @@ def test_labels_are_placed_once_per_region_language_and_size(dash_app, monkeypat
     place = L._place_labels
     monkeypatch.setattr(L, "_PLACED", {})
     monkeypatch.setattr(L, "_place_labels", lambda *a, **k: calls.append(a[1:3]) or place(*a, **k))
+    # (an app's start-up warm-up may place the national names meanwhile: not counted)
     first = L.map_labels(atlas, "520000", "zh")
     assert L.map_labels(atlas, "520000", "zh") is first
-    assert calls == [("520000", "zh")]
+    assert [c for c in calls if c[0]] == [("520000", "zh")]
     assert L.map_labels(atlas, "520000", "en").text != first.text
     L.map_labels(atlas, "520000", "zh", size_px=(500, 300))
-    assert calls == [("520000", "zh"), ("520000", "en"), ("520000", "zh")]
+    assert [c for c in calls if c[0]] == [("520000", "zh"), ("520000", "en"), ("520000", "zh")]
     trace = first.as_trace()
     trace["text"].append("x")
     assert "x" not in L.map_labels(atlas, "520000", "zh").text
