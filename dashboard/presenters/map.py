@@ -384,7 +384,11 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
     idx = [i for i, k in enumerate(keep.reindex(web.index).fillna(False)) if k]
     sub = web.iloc[idx]
     codes = sub.index.tolist()
-    names = (sub["name_zh"] + " · " + sub["province_zh"]).tolist()
+    # "county · province" in the page's language (the English page showed Chinese).
+    parts = _static_map_parts(atlas)
+    trio = parts["names"] if lang == "zh" else parts["names_en"]
+    where = dict(zip(parts["codes"], range(len(trio)), strict=True))
+    names = [f"{trio[where[c]][0]} · {trio[where[c]][2]}" for c in codes]
     chosen = set(selection or [])
     sel = [j for j, c in enumerate(codes) if c in chosen] if selection else None
     vals = values.reindex(codes).round(3)
