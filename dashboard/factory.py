@@ -199,9 +199,10 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     app.atlas = atlas
     app.settings = settings
     app.celery_app = backends.celery  # None without Redis
-    threading.Thread(
-        target=warm_first_requests, args=(atlas,), name=WARM_THREAD, daemon=True
-    ).start()
+    if prepare:  # (not for `app.py prepare`, which only compresses the static files)
+        threading.Thread(
+            target=warm_first_requests, args=(atlas,), name=WARM_THREAD, daemon=True
+        ).start()
     threading.Thread(target=warm_imports, name="warm-imports", daemon=True).start()
     return app
 
