@@ -414,9 +414,7 @@ def compact_numbers(values: list[float]) -> list[float | int | None]:
     >>> compact_numbers([42.0, 0.125, float("nan")])
     [42, 0.125, None]
     """
-    return [
-        None if v is None or v != v else int(v) if float(v).is_integer() else v for v in values
-    ]
+    return [None if v is None or v != v else int(v) if float(v).is_integer() else v for v in values]
 
 
 def distribution_figure(
