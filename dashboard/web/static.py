@@ -260,21 +260,29 @@ def revalidate(response):
     return response
 
 
+#: Headers an immutable response does without: it is never revalidated (validators) and
+#: never a download or a range (about 170 bytes on each asset before the first paint).
+_NOT_FOR_IMMUTABLE = ("ETag", "Last-Modified", "Accept-Ranges", "Content-Disposition")
+
+
 def cache_headers(response, assets_folder: str | None):
     """Static responses whose URL names their content are immutable."""
     path = request.path
+    immutable = False
     if path.startswith("/_dash-component-suites/"):
         from dash.fingerprint import check_fingerprint
 
-        if check_fingerprint(path.rsplit("/", 1)[-1])[1]:
-            response.headers["Cache-Control"] = IMMUTABLE
+        immutable = bool(check_fingerprint(path.rsplit("/", 1)[-1])[1])
     elif path.startswith("/assets/"):
         m = _FINGERPRINT_QUERY.search(request.query_string.decode("latin-1"))
         file = source_of(path, assets_folder)
-        if m and file is not None and m.group(1) == digest(file):
-            response.headers["Cache-Control"] = IMMUTABLE
-        else:
+        immutable = bool(m and file is not None and m.group(1) == digest(file))
+        if not immutable:
             response.headers["Cache-Control"] = "no-cache"
+    if immutable:
+        response.headers["Cache-Control"] = IMMUTABLE
+        for name in _NOT_FOR_IMMUTABLE:
+            response.headers.pop(name, None)
     return response
 
 
