@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     )
     from dashboard.deferred import defer_bundles
     from dashboard.presenters.map import topology_spec
-    from dashboard.web import static
+    from dashboard.web import layout_cache, static
 
     server = app.server
 
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     # Registered after Compress, so run before it: long caching of content-named static
     # files, ETags on the layout and dependencies (a second visit gets 304s).
     server.after_request(static.after_request)
+    layout_cache.init_app(server)  # a visitor's explorer layout, built once per key
     server.config["ATLAS_BACKENDS"] = {"cache": backends.cache, "jobs": backends.jobs}
     cache_config = {**backends.cache_config, "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout}
     cache = Cache(server, config=cache_config)
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
         except (DatabaseUnavailable, *DB_ERRORS):
             from dashboard.pages.frame import unavailable_page
 
+            layout_cache.uncacheable()
             return unavailable_page(search)
 
     app.layout = layout
