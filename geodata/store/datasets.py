@@ -234,7 +234,7 @@ class Datasets:
                 .where(p.c.dataset_id == info["id"])
                 .order_by(p.c.facility_id)
             ).all()
-        points = pd.DataFrame(rows, columns=list(POINT_COLUMNS))
+        points = records.frame(rows, list(POINT_COLUMNS))
         points = points.astype({"lon": "float64", "lat": "float64"})
         return counts[count_columns], points
 
@@ -267,7 +267,7 @@ class Datasets:
                 .where(v.c.dataset_id == dataset_id)
                 .order_by(v.c.code)
             ).all()
-        frame = pd.DataFrame(rows, columns=["code", *columns])
+        frame = records.frame(rows, ["code", *columns])
         return frame.astype({c: "float64" for c in columns})
 
 
