@@ -429,7 +429,7 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
         need_ok = need_ok.where(~small, atlas.suppress_k / 2)
     scatter = scatter_figure(
         need_ok.tolist(),
-        cov[ok].round(3).tolist(),
+        cov[ok].round(2).tolist(),
         s_codes,
         s_names,
         labels,
