@@ -159,11 +159,9 @@ document.addEventListener('click', function (event) {
   }
 });
 
-/* The map's colour key as HTML under the map (#map-legend, dashboard/pages/explorer/
-   map_card.py), shown instead of plotly's colour bar where the map is narrow
-   (assets/atlas.css). It is read from the figure as drawn, so whatever changed the map
-   (a patch of values, a period, classes, a region, a map mode) changes it too. Titles
-   and labels may hold uploaded names: they become text nodes, never HTML. */
+/* The map's colour key as HTML (#map-legend), shown instead of plotly's colour bar where
+   the map is narrow (atlas.css). Read from the figure as drawn, so every update of the
+   map updates it. Titles may hold uploaded names: text nodes, never HTML. */
 (function () {
   var ENTITIES = {amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: '\u00a0'};
   function decode(text) {
@@ -177,8 +175,8 @@ document.addEventListener('click', function (event) {
       return known === undefined ? whole : known;
     });
   }
-  /* Plotly's pseudo-HTML as lines of runs [text, small]: <br> ends a line, text inside
-     <sub> or <sup> is small, other tags are dropped. */
+  /* Plotly's pseudo-HTML as lines of runs [text, small]: <br> breaks, <sub>/<sup> small,
+     other tags dropped. */
   function lines(text) {
     return String(text == null ? '' : text).split(/<br\s*\/?>/i).map(function (line) {
       var runs = [];
@@ -277,9 +275,8 @@ document.addEventListener('click', function (event) {
     box.appendChild(title);
     box.appendChild(list);
   }
-  /* Plotly emits afterplot after a full draw and react after every Plotly.react (a
-     patch of values redraws only the colour bar: no afterplot). A new plot on the same
-     div drops its listeners (gd.on is then a new function): attached again. */
+  /* afterplot follows a full draw, react every Plotly.react (a patch of values redraws
+     only the colour bar: no afterplot). A new plot drops listeners (a new gd.on). */
   var EVENTS = ['plotly_afterplot', 'plotly_react', 'plotly_restyle', 'plotly_redraw'];
   function attach() {
     var gd = document.querySelector('#map .js-plotly-plot');
