@@ -52,8 +52,12 @@
     var zmax = trace.zmax != null ? trace.zmax : full.zmax;
     var values = bar.tickvals || [];
     var title = bar.title && typeof bar.title === 'object' ? bar.title.text : bar.title;
+    /* The boundaries' credit and the no-data note (the layout's first annotation) run
+       wider than a narrow map: they go under the key instead (atlas.css hides them). */
+    var notes = (gd.layout && gd.layout.annotations) || [];
     return {
       title: lines(title),
+      credit: notes.length ? lines(notes[0].text) : [],
       items: ticks.map(function (label, i) {
         var colour;
         if (values.length === ticks.length && zmax > zmin) {
@@ -113,6 +117,15 @@
     });
     box.appendChild(title);
     box.appendChild(list);
+    if (legend.credit.length) {
+      var credit = element('div', 'legend-credit');
+      legend.credit.forEach(function (runs) {
+        var line = element('div');
+        appendRuns(line, runs);
+        credit.appendChild(line);
+      });
+      box.appendChild(credit);
+    }
   }
   /* afterplot follows a full draw, react every Plotly.react (a patch of values redraws
      only the colour bar: no afterplot). A new plot drops listeners (a new gd.on). */
