@@ -83,16 +83,17 @@ def answer():
     g.atlas_layout_hit = True
     sent = request.headers.get("If-None-Match", "")
     tags = {t.strip().removeprefix("W/").strip('"').split(":", 1)[0] for t in sent.split(",")}
+    enc = accepted(request.headers.get("Accept-Encoding", ""))
     if entry["etag"] in tags:
         resp = Response(status=304)
     else:
-        enc = accepted(request.headers.get("Accept-Encoding", ""))
         resp = Response(entry[enc] if enc else entry["raw"], mimetype="application/json")
         if enc:
             resp.headers["Content-Encoding"] = enc
     resp.headers["Vary"] = "Accept-Encoding"
     resp.headers["Cache-Control"] = "no-cache"
-    resp.set_etag(entry["etag"])
+    # The tag as a layout built by Dash has it: Flask-Compress appends the coding.
+    resp.set_etag(f"{entry['etag']}:{enc}" if enc else entry["etag"])
     return resp
 
 
