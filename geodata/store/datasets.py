@@ -220,13 +220,10 @@ class Datasets:
         Points have columns ``facility_id, name, kind, code, lon, lat``. Same period and
         version rules as :meth:`children`.
         """
-        count_columns = ["period", "code", *FACILITY_COUNTS, "synthetic"]
         info = self._resolve("facilities", period, version)
+        counts = self._facility_counts(info)
         if info is None:
-            return records.empty(count_columns), records.empty(list(POINT_COLUMNS))
-        counts = self._values(info["id"], FACILITY_COUNTS)
-        counts.insert(0, "period", info["period"])
-        counts["synthetic"] = bool(info["synthetic"])
+            return counts, records.empty(list(POINT_COLUMNS))
         p = self.tables.facility_points
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -234,9 +231,26 @@ class Datasets:
                 .where(p.c.dataset_id == info["id"])
                 .order_by(p.c.facility_id)
             ).all()
-        points = pd.DataFrame(rows, columns=list(POINT_COLUMNS))
+        points = _frame(rows, list(POINT_COLUMNS))
         points = points.astype({"lon": "float64", "lat": "float64"})
-        return counts[count_columns], points
+        return counts, points
+
+    def facility_counts(
+        self, period: str | None = None, version: int | None = None
+    ) -> pd.DataFrame:
+        """The counts of :meth:`facilities` without the points: the county table needs
+        only these, and reading every facility point (58,000 in the demo) took longer
+        than the rest of the table."""
+        return self._facility_counts(self._resolve("facilities", period, version))
+
+    def _facility_counts(self, info: dict | None) -> pd.DataFrame:
+        count_columns = ["period", "code", *FACILITY_COUNTS, "synthetic"]
+        if info is None:
+            return records.empty(count_columns)
+        counts = self._values(info["id"], FACILITY_COUNTS)
+        counts.insert(0, "period", info["period"])
+        counts["synthetic"] = bool(info["synthetic"])
+        return counts[count_columns]
 
     def _resolve(self, kind: str, period: str | None, version: int | None) -> dict | None:
         if period is None:
@@ -267,8 +281,15 @@ class Datasets:
                 .where(v.c.dataset_id == dataset_id)
                 .order_by(v.c.code)
             ).all()
-        frame = pd.DataFrame(rows, columns=["code", *columns])
+        frame = _frame(rows, ["code", *columns])
         return frame.astype({c: "float64" for c in columns})
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A frame of SQLAlchemy rows, passed as plain tuples: pandas probes each ``Row`` for
+    attributes it lacks, and every miss raises inside SQLAlchemy (0.15 s for 58,000
+    facility points, against 0.02 s for the tuples)."""
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def reported_mask(record: dict, columns: tuple[str, ...]) -> int:
