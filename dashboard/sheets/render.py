@@ -5,8 +5,9 @@ in the fonts installed here (Noto Sans CJK SC), whatever the browser of the offi
 figures are rendered by kaleido in Debian's chromium.
 
 * **One warm browser.** Starting chromium costs about a second; :class:`Renderer` keeps
-  one kaleido browser per process and serialises exports with a lock (kaleido's sync
-  server is a process-wide singleton and not thread-safe).
+  one kaleido browser per process, with :data:`RENDER_TABS` tabs that draw figures side
+  by side (the pages of a briefing while the next page is computed; several users'
+  exports). Servers start and warm it in the background (:func:`warm_exports`).
 * **No network.** plotly.js (the page's own bundle, ``dashboard/static``) and kaleido's
   scripts load from files
   (``mathjax=False``: no CDN), the world topojson from ``assets/topojson`` by a
@@ -17,6 +18,7 @@ figures are rendered by kaleido in Debian's chromium.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import io
 import json
@@ -26,6 +28,7 @@ import re
 import struct
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,8 +95,113 @@ def missing_packages() -> tuple[str, ...]:
     return tuple(missing)
 
 
+#: Browser tabs of the renderer: pages of a briefing (and exports asked for at the same
+#: time) are drawn side by side. Two fit the two cores the Atlas is sized for; each
+#: more tab is another renderer process for little gain.
+RENDER_TABS = 2
+
+
+class _BrowserFailure(RuntimeError):
+    """The browser died, hung or could not start (not a problem of the figure)."""
+
+
+class _Browser:
+    """One kaleido browser driven from its own event loop thread.
+
+    kaleido's own sync server renders one figure at a time; this loop lets several
+    figures be in flight at once (``kaleido.Kaleido(n=...)``: one tab each), handed in
+    from any thread while the next page is still being computed.
+    """
+
+    def __init__(self, kopts: dict) -> None:
+        import asyncio
+
+        self.pid = os.getpid()
+        self.kaleido: Any = None
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="export-browser", daemon=True
+        )
+        self.thread.start()
+        # Opening (chromium's start, the page with plotly.js in every tab) goes on in
+        # the background; the first render waits for it.
+        self.opened = asyncio.run_coroutine_threadsafe(self._open(kopts), self.loop)
+
+    async def _open(self, kopts: dict) -> None:
+        import kaleido
+
+        self.kaleido = kaleido.Kaleido(**kopts)
+        await self.kaleido.open()
+
+    async def _calc(self, figure: Any, opts: dict, topojson: str) -> bytes:
+        import asyncio
+
+        try:
+            await asyncio.wrap_future(self.opened)
+        except Exception as exc:
+            raise _BrowserFailure(f"the export browser did not start: {exc}") from exc
+        return await self.kaleido.calc_fig(figure, opts=opts, topojson=topojson)
+
+    def submit(self, figure: Any, opts: dict, topojson: str):
+        """A ``concurrent.futures.Future`` of the figure's bytes."""
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(self._calc(figure, opts, topojson), self.loop)
+
+    @property
+    def alive(self) -> bool:
+        """Whether this process's browser can still render (a forked child's copy of
+        its parent's renderer cannot: the loop thread stayed in the parent)."""
+        if self.pid != os.getpid() or not self.thread.is_alive():
+            return False
+        if self.opened.done() and self.opened.exception() is not None:
+            return False
+        proc = getattr(self.kaleido, "subprocess", None)
+        return proc is None or proc.poll() is None
+
+    def close(self, timeout: float = 20.0) -> None:
+        """Close the browser and end the loop thread (never a parent's browser)."""
+        import asyncio
+        import contextlib
+
+        if self.pid != os.getpid():
+            return
+        if self.thread.is_alive():
+
+            async def shut() -> None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wrap_future(self.opened)
+                if self.kaleido is not None:
+                    await self.kaleido.close()
+
+            try:
+                asyncio.run_coroutine_threadsafe(shut(), self.loop).result(timeout)
+            except Exception as exc:  # hung or half-open: make sure chromium ends
+                log.warning("export browser did not close cleanly (%s)", exc)
+                proc = getattr(self.kaleido, "subprocess", None)
+                if proc is not None and proc.poll() is None:
+                    with contextlib.suppress(OSError):
+                        proc.kill()
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+_live: set[Renderer] = set()
+
+
+def _stop_all() -> None:  # at interpreter exit: no chromium outlives the process
+    for renderer in list(_live):
+        renderer.stop()
+
+
+atexit.register(_stop_all)
+
+
 class Renderer:
-    """One warm kaleido browser for the process; :meth:`render` is thread-safe.
+    """One warm kaleido browser for the process; :meth:`render` and
+    :meth:`render_many` may be called from any thread, at the same time.
 
     ``proxy_server`` defaults to a closed local port so that the browser cannot reach
     the internet (tests pass a counting listener instead).
@@ -105,26 +213,38 @@ class Renderer:
         proxy_server: str = NO_NETWORK_PROXY,
         timeout: float = 120.0,
         topojson_dir: Path = TOPOJSON_DIR,
+        tabs: int = RENDER_TABS,
     ) -> None:
         self.proxy_server = proxy_server
         self.timeout = timeout
+        self.tabs = max(1, int(tabs))
         self.topojson_url = Path(topojson_dir).resolve().as_uri() + "/"
         self._lock = threading.Lock()
-        self._running = False
+        self._browser: _Browser | None = None
 
     # --- life cycle -------------------------------------------------------------------
     def start(self) -> None:
-        """Start the browser now (otherwise the first render starts it)."""
+        """Start the browser now, in the background (otherwise the first render starts
+        it); raises :class:`ExportError` at once if chromium or the fonts are missing."""
         with self._lock:
-            self._start()
+            self._ensure()
 
     def stop(self) -> None:
         with self._lock:
-            self._stop()
+            self._close()
 
     @property
     def running(self) -> bool:
-        return self._running
+        browser = self._browser
+        return browser is not None and browser.alive
+
+    def warm_up(self) -> None:
+        """Start the browser and draw a small figure in every tab, so that a first
+        export finds chromium, plotly.js and the fonts ready (servers call this in the
+        background after start)."""
+        figure = {"data": [{"type": "scatter", "x": [0, 1], "y": [0, 1]}],
+                  "layout": {"title": {"text": "儿童关爱地图 Atlas"}}}  # fmt: skip
+        self.render_many([figure] * self.tabs, "png", size=(200, 150))
 
     def __enter__(self) -> Renderer:
         self.start()
@@ -133,43 +253,48 @@ class Renderer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _start(self) -> None:
-        if self._running and _server_alive():
-            return
-        import kaleido
+    def _ensure(self) -> _Browser:
+        """The running browser, started if there is none (caller holds the lock)."""
+        if self._browser is not None and self._browser.alive:
+            return self._browser
         import plotly.io as pio
 
         if missing := missing_packages():
-            # Without chromium kaleido's server thread would die and leave every request
-            # waiting; without the fonts every Chinese character would print as a box.
+            # Without chromium kaleido would fail to start; without the fonts every
+            # Chinese character would print as a box.
             raise ExportError(
                 f"missing Debian packages: sudo apt-get install {' '.join(missing)}",
                 missing=missing,
             )
-        self._running = False
-        kaleido.stop_sync_server(silence_warnings=True)
-
+        self._close()
         # plotly's own to_image/write_image use the same local topojson.
         pio.defaults.topojson = self.topojson_url
         from dashboard.web.static import PLOTLY_BUNDLE
 
-        kaleido.start_sync_server(
-            n=1,
-            plotlyjs=str(PLOTLY_BUNDLE),  # the page's own bundle: the same drawing code
-            timeout=self.timeout,
-            mathjax=False,
-            proxy_server=self.proxy_server,
-            silence_warnings=True,
+        self._browser = _Browser(
+            dict(
+                n=self.tabs,
+                plotlyjs=str(PLOTLY_BUNDLE),  # the page's own bundle: the same drawing code
+                timeout=self.timeout,
+                mathjax=False,
+                proxy_server=self.proxy_server,
+            )
         )
-        self._running = True
+        _live.add(self)
+        return self._browser
 
-    def _stop(self) -> None:
-        if not self._running:
-            return
-        import kaleido
+    def _close(self) -> None:
+        browser, self._browser = self._browser, None
+        _live.discard(self)
+        if browser is not None:
+            browser.close()
 
-        kaleido.stop_sync_server(silence_warnings=True)
-        self._running = False
+    def _restart(self, failed: _Browser) -> _Browser:
+        """A new browser in place of `failed` (unless another thread replaced it)."""
+        with self._lock:
+            if self._browser is failed:
+                self._close()
+            return self._ensure()
 
     # --- rendering --------------------------------------------------------------------
     def render(self, figure: Any, fmt: str, size: tuple[int, int] = PAGE_SIZE) -> bytes:
@@ -178,11 +303,20 @@ class Renderer:
         PNGs are drawn at :data:`PRINT_DPI` and carry it in their ``pHYs`` chunk; a PDF
         page is ``size`` CSS pixels (A4 by default).
         """
+        return self.render_many([figure], fmt, size)[0]
+
+    def render_many(
+        self, figures: Iterable[Any], fmt: str, size: tuple[int, int] = PAGE_SIZE
+    ) -> list[bytes]:
+        """Bytes of each figure, in the order given, drawn side by side in the tabs.
+
+        `figures` may be a generator: each figure goes to the browser as soon as it is
+        made, so the browser draws one page while the next is computed. A browser that
+        died or hung is restarted once and the figures it had not finished are drawn
+        again; a figure that plotly.js cannot draw is an :class:`ExportError`.
+        """
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-        import kaleido
-        from kaleido.errors import JavascriptError, KaleidoError
-
         opts = {
             "format": fmt,
             "width": size[0],
@@ -190,54 +324,60 @@ class Renderer:
             "scale": PNG_SCALE if fmt == "png" else 1,
         }
         with self._lock:
-            for attempt in (1, 2):
-                self._start()
-                if not _server_alive():
-                    self._running = False
-                    raise ExportError("the export browser did not start")
-                try:
-                    data = self._call(
-                        lambda: kaleido.calc_fig_sync(figure, opts=opts, topojson=self.topojson_url)
-                    )
-                    break
-                except (KaleidoError, JavascriptError, ValueError, TypeError) as exc:
-                    raise ExportError(f"rendering failed: {exc}") from exc
-                except Exception as exc:  # browser died or hung: restart it once
-                    log.warning("export renderer failed (%s); restarting", exc)
-                    self._stop()
-                    if attempt == 2:
-                        raise ExportError(f"renderer failed twice: {exc}") from exc
+            browser = self._ensure()
+        items: list[Any] = []
+        futures: list = []
+        try:
+            for figure in figures:
+                items.append(figure)
+                futures.append(browser.submit(figure, opts, self.topojson_url))
+            out = self._collect(browser, items, futures, opts)
+        finally:
+            for fut in futures:  # a page that failed to build: stop drawing the others
+                fut.cancel()
         if fmt == "png":
-            data = png_with_dpi(data, PRINT_DPI)
-        return data
+            out = [png_with_dpi(data, PRINT_DPI) for data in out]
+        return out
 
-    def _call(self, fn):
-        """Run `fn` with a deadline: if kaleido's server thread died, its callers would
-        wait for ever; a render never takes longer than kaleido's own timeout."""
-        out: dict = {}
+    def _collect(self, browser: _Browser, items: list, futures: list, opts: dict) -> list[bytes]:
+        out: list[bytes | None] = [None] * len(items)
+        failed = self._wait(futures, out)
+        if failed:
+            exc = failed[0][1]
+            log.warning("export renderer failed (%s); restarting", exc)
+            browser = self._restart(browser)
+            retry = [i for i, _ in failed]
+            again = [browser.submit(items[i], opts, self.topojson_url) for i in retry]
+            second: list[bytes | None] = [None] * len(retry)
+            if still := self._wait(again, second):
+                raise ExportError(f"renderer failed twice: {still[0][1]}") from still[0][1]
+            for i, data in zip(retry, second, strict=True):
+                out[i] = data
+        return [data for data in out if data is not None]
 
-        def run() -> None:
+    def _wait(self, futures: list, out: list) -> list[tuple[int, BaseException]]:
+        """Fill `out` with each future's bytes, in order; the browser failures by index.
+
+        Each figure may take :attr:`timeout` (kaleido's own limit per render) plus a
+        margin after the one before it finished: a browser that stopped answering is
+        noticed, a long queue of pages is not mistaken for one.
+        """
+        import concurrent.futures
+
+        from kaleido.errors import JavascriptError, KaleidoError
+
+        failures: list[tuple[int, BaseException]] = []
+        for i, fut in enumerate(futures):
             try:
-                out["value"] = fn()
-            except BaseException as exc:  # handed to the caller below
-                out["error"] = exc
-
-        worker = threading.Thread(target=run, name="export-render", daemon=True)
-        worker.start()
-        worker.join(self.timeout + 30)
-        if worker.is_alive():
-            raise TimeoutError("the export browser did not answer in time")
-        if "error" in out:
-            raise out["error"]
-        return out["value"]
-
-
-def _server_alive() -> bool:
-    """Whether kaleido's server thread still runs (it dies if the browser cannot start)."""
-    import kaleido
-
-    thread = getattr(kaleido._global_server, "_thread", None)  # noqa: SLF001
-    return thread is not None and thread.is_alive()
+                out[i] = fut.result(timeout=self.timeout + 30)
+            except (KaleidoError, JavascriptError, ValueError, TypeError) as exc:
+                raise ExportError(f"rendering failed: {exc}") from exc
+            except concurrent.futures.TimeoutError:
+                fut.cancel()
+                failures.append((i, TimeoutError("the export browser did not answer in time")))
+            except Exception as exc:  # browser died, closed or could not start
+                failures.append((i, exc))
+        return failures
 
 
 _shared: Renderer | None = None
@@ -656,7 +796,8 @@ def export_briefing(
     geo = inline_geometry(atlas.layers)
     day = today or dt.date.today()
     r = renderer or shared_renderer()
-    pages = [r.render(fig, "pdf") for fig in briefing.briefing_pages(atlas, state, geo, today=day)]
+    # A generator: the browser draws each page while the next one is computed.
+    pages = r.render_many(briefing.briefing_pages(atlas, state, geo, today=day), "pdf")
     text = briefing.sheet_text(atlas, state, today=day)
     return merge_pdfs(pages, title=text.plain_title, subject=text.source)
 
