@@ -169,10 +169,17 @@ class _Browser:
         if self.thread.is_alive():
 
             async def shut() -> None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wrap_future(self.opened)
-                if self.kaleido is not None:
-                    await self.kaleido.close()
+                try:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wrap_future(self.opened)
+                    if self.kaleido is not None:
+                        await self.kaleido.close()
+                finally:  # renders still waiting, choreographer's watchdog: end them
+                    rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                    for task in rest:
+                        task.cancel()
+                    if rest:
+                        await asyncio.wait(rest, timeout=5)
 
             try:
                 asyncio.run_coroutine_threadsafe(shut(), self.loop).result(timeout)
@@ -399,6 +406,64 @@ def set_shared_renderer(renderer: Renderer | None) -> Renderer | None:
     with _shared_lock:
         old, _shared = _shared, renderer
         return old
+
+
+# --- warming up ---------------------------------------------------------------------------
+def warm_export_data(atlas) -> None:
+    """Build now what every export reads: the export geometry (with the national sheet's
+    coarser copy) and the neighbour weights of the briefing's cluster page.
+
+    Pure data, no thread and no browser: safe in a gunicorn master before it forks
+    (the workers then share it).
+    """
+    geo = inline_geometry(atlas.layers)
+    geo.national_counties  # noqa: B018  (made on first use)
+    atlas.weights  # noqa: B018  (a cached property)
+
+
+def warm_exports(atlas, renderer: Renderer | None = None) -> bool:
+    """Have the first export of this process find everything ready: the data
+    (:func:`warm_export_data`), then the browser started and every tab drawn once.
+
+    Best effort, never raises: a machine without chromium logs it, and its exports say
+    what to install. Returns whether the browser is ready.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    try:
+        warm_export_data(atlas)
+    except Exception as exc:  # no layers or database yet: the export will say so
+        log.warning("export data not warmed: %s", exc)
+    try:
+        (renderer or shared_renderer()).warm_up()
+    except ExportError as exc:
+        log.info("export browser not started: %s", exc)
+        return False
+    except Exception as exc:
+        log.warning("export browser warm-up failed: %s", exc)
+        return False
+    log.info("exports ready: browser started in %.1f s (pid %d)", time.perf_counter() - t0,
+             os.getpid())  # fmt: skip
+    return True
+
+
+def start_export_warmup(atlas, *, delay: float = 0.0) -> threading.Thread:
+    """:func:`warm_exports` in a daemon thread after `delay` seconds.
+
+    Call it in the process that serves the exports (a gunicorn worker after the fork,
+    the development server): a browser started before a fork would be shared by
+    processes that each think they drive it.
+    """
+    import time
+
+    def run() -> None:
+        time.sleep(delay)
+        warm_exports(atlas)
+
+    thread = threading.Thread(target=run, name="export-warmup", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- PNG and PDF post-processing ------------------------------------------------------
