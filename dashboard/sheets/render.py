@@ -28,7 +28,7 @@ import re
 import struct
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -315,12 +315,20 @@ class Renderer:
     def render_many(
         self, figures: Iterable[Any], fmt: str, size: tuple[int, int] = PAGE_SIZE
     ) -> list[bytes]:
+        """Bytes of each figure, in the order given (see :meth:`render_iter`)."""
+        return list(self.render_iter(figures, fmt, size))
+
+    def render_iter(
+        self, figures: Iterable[Any], fmt: str, size: tuple[int, int] = PAGE_SIZE
+    ) -> Iterator[bytes]:
         """Bytes of each figure, in the order given, drawn side by side in the tabs.
 
         `figures` may be a generator: each figure goes to the browser as soon as it is
-        made, so the browser draws one page while the next is computed. A browser that
-        died or hung is restarted once and the figures it had not finished are drawn
-        again; a figure that plotly.js cannot draw is an :class:`ExportError`.
+        made, so the browser draws one page while the next is computed, and each file is
+        handed out as soon as it and those before it are drawn (a caller can merge page
+        one while page three is drawn). A browser that died or hung is restarted once
+        and the figures it had not finished are drawn again; a figure that plotly.js
+        cannot draw is an :class:`ExportError`.
         """
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -334,57 +342,63 @@ class Renderer:
             browser = self._ensure()
         items: list[Any] = []
         futures: list = []
+        pending = iter(figures)
+        made_all, handed, restarted = False, 0, False
         try:
-            for figure in figures:
+            while not made_all or handed < len(futures):
+                # Hand out the next file when it is drawn and the browser has another
+                # page to draw meanwhile; otherwise make the next page first.
+                ready = handed < len(futures) and futures[handed].done()
+                busy = any(not f.done() for f in futures[handed + 1 :])
+                if handed < len(futures) and (made_all or (ready and busy)):
+                    try:
+                        data = self._result(futures[handed])
+                    except _BrowserFailure as exc:
+                        if restarted:
+                            raise ExportError(f"renderer failed twice: {exc}") from exc
+                        log.warning("export renderer failed (%s); restarting", exc)
+                        restarted = True
+                        browser = self._restart(browser)
+                        for i in range(handed, len(futures)):  # the old browser's: gone
+                            futures[i].cancel()
+                            futures[i] = browser.submit(items[i], opts, self.topojson_url)
+                        continue
+                    handed += 1
+                    yield png_with_dpi(data, PRINT_DPI) if fmt == "png" else data
+                    continue
+                try:
+                    figure = next(pending)
+                except StopIteration:
+                    made_all = True
+                    continue
                 items.append(figure)
                 futures.append(browser.submit(figure, opts, self.topojson_url))
-            out = self._collect(browser, items, futures, opts)
         finally:
             for fut in futures:  # a page that failed to build: stop drawing the others
                 fut.cancel()
-        if fmt == "png":
-            out = [png_with_dpi(data, PRINT_DPI) for data in out]
-        return out
 
-    def _collect(self, browser: _Browser, items: list, futures: list, opts: dict) -> list[bytes]:
-        out: list[bytes | None] = [None] * len(items)
-        failed = self._wait(futures, out)
-        if failed:
-            exc = failed[0][1]
-            log.warning("export renderer failed (%s); restarting", exc)
-            browser = self._restart(browser)
-            retry = [i for i, _ in failed]
-            again = [browser.submit(items[i], opts, self.topojson_url) for i in retry]
-            second: list[bytes | None] = [None] * len(retry)
-            if still := self._wait(again, second):
-                raise ExportError(f"renderer failed twice: {still[0][1]}") from still[0][1]
-            for i, data in zip(retry, second, strict=True):
-                out[i] = data
-        return [data for data in out if data is not None]
-
-    def _wait(self, futures: list, out: list) -> list[tuple[int, BaseException]]:
-        """Fill `out` with each future's bytes, in order; the browser failures by index.
+    def _result(self, future) -> bytes:
+        """The bytes of one render; :class:`_BrowserFailure` if the browser is at fault.
 
         Each figure may take :attr:`timeout` (kaleido's own limit per render) plus a
-        margin after the one before it finished: a browser that stopped answering is
-        noticed, a long queue of pages is not mistaken for one.
+        margin after the one before it was handed out: a browser that stopped answering
+        is noticed, a long queue of pages is not mistaken for one.
         """
         import concurrent.futures
 
         from kaleido.errors import JavascriptError, KaleidoError
 
-        failures: list[tuple[int, BaseException]] = []
-        for i, fut in enumerate(futures):
-            try:
-                out[i] = fut.result(timeout=self.timeout + 30)
-            except (KaleidoError, JavascriptError, ValueError, TypeError) as exc:
-                raise ExportError(f"rendering failed: {exc}") from exc
-            except concurrent.futures.TimeoutError:
-                fut.cancel()
-                failures.append((i, TimeoutError("the export browser did not answer in time")))
-            except Exception as exc:  # browser died, closed or could not start
-                failures.append((i, exc))
-        return failures
+        try:
+            return future.result(timeout=self.timeout + 30)
+        except (KaleidoError, JavascriptError, ValueError, TypeError) as exc:
+            raise ExportError(f"rendering failed: {exc}") from exc
+        except concurrent.futures.TimeoutError as exc:
+            future.cancel()
+            raise _BrowserFailure("the export browser did not answer in time") from exc
+        except _BrowserFailure:
+            raise
+        except Exception as exc:  # browser died, closed or could not start
+            raise _BrowserFailure(str(exc) or type(exc).__name__) from exc
 
 
 _shared: Renderer | None = None
@@ -596,8 +610,13 @@ def fix_pdf_text(writer) -> None:
         visit(page.get("/Resources"))
 
 
-def merge_pdfs(pages: list[bytes], *, title: str, subject: str = "") -> bytes:
-    """One PDF of several single-page PDFs, with metadata and searchable CJK text."""
+def merge_pdfs(pages: Iterable[bytes], *, title: str, subject: str = "") -> bytes:
+    """One PDF of several single-page PDFs, with metadata and searchable CJK text.
+
+    `pages` may be a generator (:meth:`Renderer.render_iter`): each page is copied in
+    as it arrives, while the browser still draws the next (pypdf copies a map page in
+    about a tenth of a second, the four pages of a briefing in over half a second).
+    """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
@@ -861,9 +880,10 @@ def export_briefing(
     geo = inline_geometry(atlas.layers)
     day = today or dt.date.today()
     r = renderer or shared_renderer()
-    # A generator: the browser draws each page while the next one is computed.
-    pages = r.render_many(briefing.briefing_pages(atlas, state, geo, today=day), "pdf")
     text = briefing.sheet_text(atlas, state, today=day)
+    # Generators all the way: the browser draws each page while the next one is
+    # computed, and each drawn page is merged while the browser draws the next.
+    pages = r.render_iter(briefing.briefing_pages(atlas, state, geo, today=day), "pdf")
     return merge_pdfs(pages, title=text.plain_title, subject=text.source)
 
 

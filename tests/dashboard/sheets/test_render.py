@@ -4,6 +4,7 @@ the background by servers; never a browser shared across a fork."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import re
 import subprocess
@@ -80,6 +81,36 @@ def test_each_page_goes_to_the_browser_as_soon_as_it_is_made(r, monkeypatch):
     assert [_svg_title(s) for s in out] == ["page-0", "page-1", "page-2"]
 
 
+def test_a_drawn_page_is_handed_out_while_the_next_is_drawn(r, monkeypatch):
+    """render_iter hands out page one (to be merged) while the browser still draws page
+    two, before the third page is even made."""
+    futures: list = []
+    real = export._Browser.submit
+
+    def submit(self, figure, opts, topojson):
+        futures.append(real(self, figure, opts, topojson))
+        return futures[-1]
+
+    monkeypatch.setattr(export._Browser, "submit", submit)
+    events: list[str] = []
+
+    def pages():
+        events.append("made 0")
+        yield _titled("quick-0")
+        futures[0].result(timeout=60)  # page one is drawn before page two is made
+        events.append("made 1")
+        yield _titled("slow-1", 40_000)
+        events.append("made 2")
+        yield _titled("quick-2")
+
+    titles = []
+    for svg in r.render_iter(pages(), "svg", size=(400, 300)):
+        titles.append(_svg_title(svg))
+        events.append(f"got {len(titles) - 1}")
+    assert titles == ["quick-0", "slow-1", "quick-2"]
+    assert events == ["made 0", "made 1", "got 0", "made 2", "got 1", "got 2"]
+
+
 def test_a_page_that_fails_to_build_stops_the_export_and_the_renderer_goes_on(r):
     def pages():
         yield _titled("fine")
@@ -106,10 +137,8 @@ def test_a_dead_browser_is_restarted_and_the_pages_drawn_again(r):
     r.render(_titled("warm"), "svg", size=(400, 300))
     old = _browser_pids(r)
     for pid in old:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             psutil.Process(pid).kill()
-        except psutil.NoSuchProcess:
-            pass
     out = r.render_many([_titled("a"), _titled("b"), _titled("c")], "svg", size=(400, 300))
     assert [_svg_title(s) for s in out] == ["a", "b", "c"]
     assert _browser_pids(r)[0] not in old and r.running
@@ -126,10 +155,8 @@ def test_a_browser_that_dies_mid_render_is_restarted_and_the_pages_drawn_again(r
     worker.start()
     time.sleep(0.5)  # the slow pages are being drawn
     for pid in old:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             psutil.Process(pid).kill()
-        except psutil.NoSuchProcess:
-            pass
     worker.join(300)
     assert [_svg_title(s) for s in out] == ["slow-a", "slow-b", "c"]
     assert _browser_pids(r)[0] not in old
