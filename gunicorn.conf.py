@@ -49,10 +49,11 @@ def when_ready(server):
     """In the master, after the app is loaded and before any worker forks."""
     if not server.cfg.preload_app:
         return
-    from dashboard.factory import warm_imports
+    from dashboard.factory import wait_for_warm_up, warm_imports
     from dashboard.sheets.render import warm_export_data
 
     try:
+        wait_for_warm_up()  # the registry, the map's static parts, place names
         warm_imports(delay=0)  # mapclassify's numba kernels: compiled once, not per worker
         client = server.app.wsgi().test_client()
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):

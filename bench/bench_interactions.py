@@ -137,7 +137,7 @@ def run(repeat: int, data_dir: Path) -> dict:
     shutil.rmtree(data_dir / "cache" / "flask", ignore_errors=True)
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
     os.environ["ATLAS_LOG_LEVEL"] = "WARNING"
-    from dashboard.factory import create_app
+    from dashboard.factory import create_app, wait_for_warm_up
 
     results: dict = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -147,6 +147,9 @@ def run(repeat: int, data_dir: Path) -> dict:
         "benchmarks": {},
     }
     app = create_app()
+    # As in a served process: gunicorn's master waits for the start-up warm-up before it
+    # forks its workers (the registry, the map's static parts; not the result cache).
+    wait_for_warm_up()
     PERIOD = app.atlas.default_period()
     client = app.server.test_client()
     client.get("/_dash-layout")  # the page the clicks happen on

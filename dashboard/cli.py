@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from dashboard.factory import create_app, warm_imports, worker_app
+from dashboard.factory import create_app, wait_for_warm_up, warm_imports, worker_app
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +59,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_worker(args: argparse.Namespace) -> int:
     """A Celery worker for the background jobs (analyses) of every web process."""
     app = worker_app()
+    wait_for_warm_up()  # a thread caught mid-way by the pool's fork would keep its locks
     warm_imports(delay=0)  # before the pool forks, so every child has them
     argv = ["worker", f"--loglevel={app.settings.log_level}"]
     if args.pool:

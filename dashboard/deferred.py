@@ -43,6 +43,39 @@ PLOTLY_META = "atlas-plotly"
 GEOMETRY_META = "atlas-geometry"
 
 _SCRIPT = re.compile(r'<script src="([^"]+)"></script>\s*')
+_POLYFILL = re.compile(r'<script src="([^"]*/deps/polyfill@[^"]+)"></script>')
+
+#: What Dash's polyfill (@babel/polyfill: core-js 2 and Babel's generator runtime,
+#: 29 KB on the wire before the map can paint) adds that a browser may lack. A browser
+#: that has all of these (Chrome 73+, Firefox 69+, Safari 12.1+; the last Chrome of
+#: Windows 7 is 109) gets only the generator runtime; any other gets the polyfill too.
+MODERN_BROWSER = (
+    "window.fetch&&window.Promise&&Promise.prototype.finally&&window.Symbol&&"
+    "Symbol.asyncIterator&&Object.fromEntries&&Object.entries&&Array.prototype.flat&&"
+    "Array.prototype.includes&&String.prototype.padStart"
+)
+
+
+def polyfill_when_needed(scripts: str, runtime: str) -> str:
+    r"""Dash's polyfill script tag as a test that loads it only where it is needed,
+    then the generator runtime (`runtime`, a URL) that Dash's bundles call.
+
+    >>> print(polyfill_when_needed('<script src="/d/deps/polyfill@7.1.min.js"></script>'
+    ...                            '<script src="/d/r.js"></script>', "/rt.js"))
+    ... # doctest: +ELLIPSIS
+    <script>window.fetch&&...||document.write('<script src="/d/deps/polyfill@7.1.min.js"><\/script>')</script><script src="/rt.js"></script><script src="/d/r.js"></script>
+    """
+
+    def swap(m: re.Match) -> str:
+        src = m.group(1)
+        if not re.fullmatch(r"[\w@./:%?=&~+-]+", src):  # not a plain URL: leave the tag
+            return m.group(0)
+        return (
+            f"<script>{MODERN_BROWSER}||document.write('<script src=\"{src}\"><\\/script>')"
+            f'</script><script src="{html.escape(runtime)}"></script>'
+        )
+
+    return _POLYFILL.sub(swap, scripts, count=1)
 
 
 def split_scripts(scripts: str, packages: tuple[str, ...] = DEFERRED_PACKAGES):
@@ -114,17 +147,18 @@ def defer_bundles(app, geometry: Callable[[], dict | None] = lambda: None) -> No
     """Make ``app``'s index page leave the deferred bundles to ``assets/atlas.js``,
     preload the plotly.js bundle and the map's topology (``geometry()``, when it has
     one), and name its assets by the digest of their bytes (cached for good)."""
-    from dashboard.web.static import hash_assets
+    from dashboard.web.static import REGENERATOR, hash_assets, vendor_url
 
     original = app.interpolate_index
 
     def interpolate_index(**kwargs):
         kept, later = split_scripts(kwargs.get("scripts", ""))
+        prefix = app.config.requests_pathname_prefix
+        kept = polyfill_when_needed(kept, vendor_url(REGENERATOR, prefix))
         assets = app.config.assets_folder
         kwargs["scripts"] = hash_assets(kept, assets)
         for part in ("css", "favicon"):
             kwargs[part] = hash_assets(kwargs.get(part, ""), assets)
-        prefix = app.config.requests_pathname_prefix
         kwargs["metas"] = kwargs.get("metas", "") + head_tags(prefix, later, geometry())
         return original(**kwargs)
 

@@ -304,8 +304,9 @@ def compress_static_once(server, store=None, assets_folder: str | None = None) -
     """Configure Flask-Compress (before ``Compress(server)``) to reuse static bytes.
 
     Brotli is preferred to zstd and gzip when the browser takes several: the static
-    copies are Brotli at its best level, and Brotli's quick level (4) costs callbacks
-    about what zstd's does.
+    copies are Brotli at its best level. Layouts and callbacks get Brotli 5, the first
+    level with Brotli's context modelling: the page's layout 44.9 KB instead of 47.7 KB
+    at level 4 (+1.3 ms of CPU), the linked charts 39.8 KB instead of 41.6 KB.
     """
     source = None
     if store is not None:
@@ -319,3 +320,4 @@ def compress_static_once(server, store=None, assets_folder: str | None = None) -
     server.config["COMPRESS_CACHE_KEY"] = StaticCompressionCache.key
     server.config["COMPRESS_ALGORITHM"] = ["br", "zstd", "gzip", "deflate"]
     server.config["COMPRESS_ALGORITHM_STREAMING"] = ["br", "zstd", "deflate"]  # send_file
+    server.config["COMPRESS_BR_LEVEL"] = 5

@@ -408,6 +408,15 @@ def main_positions(miny: np.ndarray) -> list[int]:
     return np.flatnonzero(miny >= MAIN_LAT[0]).tolist()
 
 
+def compact_numbers(values: list[float]) -> list[float | int | None]:
+    """Whole numbers as ints (JSON "42", not "42.0"), NaN as None.
+
+    >>> compact_numbers([42.0, 0.125, float("nan")])
+    [42, 0.125, None]
+    """
+    return [None if v is None or v != v else int(v) if float(v).is_integer() else v for v in values]
+
+
 def distribution_figure(
     values: list[float],
     classes: list[int],
@@ -427,16 +436,27 @@ def distribution_figure(
     picks counties, which the map can then highlight.
     """
     rng = np.random.default_rng(0)
-    jitter = rng.uniform(-0.4, 0.4, len(values)).round(3).tolist()
-    colour = [colours[c] if 0 <= c < len(colours) else NO_DATA_COLOUR for c in classes]
+    # Two decimals of jitter are under a pixel of the strip; whole numbers are sent as
+    # such ("42", not "42.0"), and colours as class numbers on the map's own scale:
+    # the strip is a third smaller on the wire.
+    jitter = rng.uniform(-0.4, 0.4, len(values)).round(2).tolist()
+    k = len(colours)
     fig = go.Figure(
         go.Scatter(
-            x=values,
+            x=compact_numbers(values),
             y=jitter,
             mode="markers",
             customdata=codes,
             text=names,
-            marker=dict(color=colour, size=6, line=dict(width=0.3, color="#555")),
+            marker=dict(
+                color=[c if 0 <= c < k else -1 for c in classes],
+                colorscale=stepped_colorscale(tuple(colours)),
+                cmin=-1,
+                cmax=max(k - 1, 0),
+                showscale=False,
+                size=6,
+                line=dict(width=0.3, color="#555"),
+            ),
             hovertext=hover,
             hovertemplate=(
                 "%{hovertext}<extra></extra>" if hover else "%{text}: %{x:,.1f}<extra></extra>"
@@ -475,8 +495,8 @@ def scatter_figure(
     ``need_text``: the need as shown in the hover (small-number protection)."""
     fig = go.Figure(
         go.Scatter(
-            x=need,
-            y=coverage,
+            x=compact_numbers(need),
+            y=compact_numbers(coverage),
             mode="markers",
             customdata=codes,
             text=names,

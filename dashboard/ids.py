@@ -5,6 +5,8 @@ INDICATOR = "indicator"
 PERIOD = "period"
 SCHEME = "scheme"
 MAP = "map"
+# The map's colour key under the map where the map is narrow (assets/atlas.js fills it).
+MAP_LEGEND = "map-legend"
 MAP_STATE = "map-state"
 NOTICE = "synthetic-notice"
 TITLE = "page-title"

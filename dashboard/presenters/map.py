@@ -73,6 +73,20 @@ def _static_map_parts(atlas) -> dict:
     return _STATIC[key]
 
 
+def warm_static(atlas) -> None:
+    """Compute what a process's first map request would: the layer's static parts
+    (with every county's English names, so the code registry) and the national map's
+    place names in each language. Each took 0.5-1 s on a worker's first value update
+    (9 s at the start of the 200-planner load test, five workers at once); gunicorn's
+    master does it once before it forks (see ``gunicorn.conf.py``)."""
+    from dashboard.presenters.labels import map_labels
+    from dashboard.view import LANGS
+
+    _static_map_parts(atlas)
+    for lang in LANGS:
+        map_labels(atlas, None, lang)
+
+
 def _english_names(atlas, web) -> list[list[str]]:
     """[county, prefecture, province] in English for every county of the layer."""
     return atlas.place_names("en").reindex(web.index).values.tolist()
@@ -370,7 +384,11 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
     idx = [i for i, k in enumerate(keep.reindex(web.index).fillna(False)) if k]
     sub = web.iloc[idx]
     codes = sub.index.tolist()
-    names = (sub["name_zh"] + " · " + sub["province_zh"]).tolist()
+    # "county · province" in the page's language (the English page showed Chinese).
+    parts = _static_map_parts(atlas)
+    trio = parts["names"] if lang == "zh" else parts["names_en"]
+    where = dict(zip(parts["codes"], range(len(trio)), strict=True))
+    names = [f"{trio[where[c]][0]} · {trio[where[c]][2]}" for c in codes]
     chosen = set(selection or [])
     sel = [j for j, c in enumerate(codes) if c in chosen] if selection else None
     vals = values.reindex(codes).round(3)
@@ -411,7 +429,7 @@ def _linked_figures(atlas, indicator, period, scheme, lang, region, selection, s
         need_ok = need_ok.where(~small, atlas.suppress_k / 2)
     scatter = scatter_figure(
         need_ok.tolist(),
-        cov[ok].round(3).tolist(),
+        cov[ok].round(2).tolist(),
         s_codes,
         s_names,
         labels,

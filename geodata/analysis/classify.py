@@ -147,6 +147,10 @@ def _bins(scheme: str, basis: np.ndarray, k: int) -> np.ndarray:
     if scheme == "fisher_jenks":
         bins = mapclassify.FisherJenks(basis, k=k).bins
     elif scheme == "equal_interval":
+        if not np.ptp(basis) / k > 0:
+            # a range too small to divide (the width underflows to 0, e.g. 0 and 5e-324):
+            # mapclassify would step by 0 and fail; one class holds every value
+            return np.array([basis.max()])
         bins = mapclassify.EqualInterval(basis, k=k).bins
     else:
         bins = mapclassify.StdMean(basis).bins

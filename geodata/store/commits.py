@@ -157,7 +157,7 @@ class Commits:
                 v.c.dataset_id == dataset_id
             )
         ).all()
-        frame = pd.DataFrame(rows, columns=["code", *columns, "reported", "source_id"])
+        frame = records.frame(rows, ["code", *columns, "reported", "source_id"])
         frame = frame.astype({**{c: "float64" for c in columns}, "source_id": "float64"})
         frame["reported"] = frame["reported"].fillna(0).astype("int64")
         return frame.set_index("code")
@@ -169,7 +169,7 @@ class Commits:
         rows = conn.execute(
             sa.select(*(p.c[c] for c in POINT_COLUMNS)).where(p.c.dataset_id == dataset_id)
         ).all()
-        return pd.DataFrame(rows, columns=list(POINT_COLUMNS))
+        return records.frame(rows, list(POINT_COLUMNS))
 
     def _next(self, conn, kind, base_id, data, points, mode, scope, scope_codes, new_id=None):
         """(snapshot, change, points of the new version or None)."""

@@ -231,7 +231,7 @@ class Datasets:
                 .where(p.c.dataset_id == info["id"])
                 .order_by(p.c.facility_id)
             ).all()
-        points = _frame(rows, list(POINT_COLUMNS))
+        points = records.frame(rows, list(POINT_COLUMNS))
         points = points.astype({"lon": "float64", "lat": "float64"})
         return counts, points
 
@@ -281,15 +281,9 @@ class Datasets:
                 .where(v.c.dataset_id == dataset_id)
                 .order_by(v.c.code)
             ).all()
-        frame = _frame(rows, ["code", *columns])
+        frame = records.frame(rows, ["code", *columns])
         return frame.astype({c: "float64" for c in columns})
 
-
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    """A frame of SQLAlchemy rows, passed as plain tuples: pandas probes each ``Row`` for
-    attributes it lacks, and every miss raises inside SQLAlchemy (0.15 s for 58,000
-    facility points, against 0.02 s for the tuples)."""
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
 def reported_mask(record: dict, columns: tuple[str, ...]) -> int:

@@ -60,7 +60,7 @@ class Provenance:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         names = ["code", *columns, "reported", "version", "by", "at", "file", "synthetic"]
-        raw = pd.DataFrame(rows, columns=names)
+        raw = records.frame(rows, names)
         has = raw[list(columns)].notna().to_numpy()
         bits = raw["reported"].fillna(0).astype(int).to_numpy()
         source = [merge.source_of(int(b), h) for b, h in zip(bits, has, strict=True)]

@@ -79,3 +79,14 @@ def empty(columns: list[str]) -> pd.DataFrame:
         c: "object" if c in text else "bool" if c == "synthetic" else "float64" for c in columns
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in columns})
+
+
+def frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A data frame of database rows: built from plain tuples, since pandas probes each
+    SQLAlchemy ``Row`` for attributes it lacks (one raised and caught exception per
+    probe: 0.19 s of the 0.24 s a county panel spent reading 6,000 facility points).
+
+    >>> frame([("110101", 2.0)], ["code", "n"]).to_dict("records")
+    [{'code': '110101', 'n': 2.0}]
+    """
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)

@@ -13,6 +13,7 @@ import ast
 import importlib
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -212,3 +213,53 @@ def test_debug_level_lets_the_libraries_speak_again():
     finally:
         configure_logging("INFO")
     assert all(logging.getLogger(n).level == logging.WARNING for n in CHATTY_LOGGERS)
+
+
+def test_a_new_process_loads_what_its_first_requests_need(app_settings):
+    """Issue 17: a worker's first value update took 1.9 s (the code registry for English
+    names, the map's static parts, the place names) and its first county panel 2.5 s;
+    five fresh workers doing it at once held the 200-planner load test up for 9 s. The
+    app loads them in the background at start, and gunicorn's master waits for that
+    before it forks (so the workers share them)."""
+    from dashboard.factory import WARM_THREAD, create_app, wait_for_warm_up
+    from dashboard.presenters import labels
+    from dashboard.presenters import map as map_views
+
+    app = create_app(app_settings)
+    wait_for_warm_up()
+    assert not [t for t in threading.enumerate() if t.name == WARM_THREAD]
+    atlas = app.atlas
+    assert "registry" in atlas.__dict__  # the cached property is loaded
+    key = atlas.layers.meta["key"]
+    assert key in map_views._STATIC
+    placed = {(k[1], k[2]) for k in labels._PLACED if k[0] == key}
+    assert {(None, "zh"), (None, "en")} <= placed
+
+
+def test_gunicorn_waits_for_the_warm_up_before_forking(monkeypatch):
+    import gc
+    import runpy
+
+    import dashboard.factory as factory
+
+    order = []
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # not this test process's objects
+    monkeypatch.setattr(factory, "wait_for_warm_up", lambda: order.append("wait"))
+    monkeypatch.setattr(factory, "warm_imports", lambda delay: order.append("imports"))
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    class Client:
+        def get(self, path):
+            order.append(path)
+
+    class Server:
+        class cfg:  # noqa: N801 - gunicorn's attribute name
+            preload_app = True
+
+        class app:  # noqa: N801
+            @staticmethod
+            def wsgi():
+                return type("W", (), {"test_client": lambda self: Client()})()
+
+    conf["when_ready"](Server)
+    assert order[0] == "wait" and "/_dash-layout" in order

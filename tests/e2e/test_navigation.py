@@ -165,11 +165,15 @@ def test_narrow_screen_drawer_touch_and_print(browser, live_server, lang):
         assert toggle.is_visible() and not page.locator("#atlas-controls").is_visible()
         graph = page.locator("#map").bounding_box()
         assert graph["width"] >= 360 and graph["height"] >= 300
+        # the colour key under the map, not over it (tests/e2e/test_map_legend.py)
+        page.locator("#map-legend li").first.wait_for()
         legend_font = page.evaluate(
-            "Math.min(...[...document.querySelectorAll('#map .colorbar text')]"
+            "Math.min(...[...document.querySelectorAll('#map-legend li')]"
             ".map(t => parseFloat(getComputedStyle(t).fontSize)))"
         )
-        assert legend_font >= 10
+        assert legend_font >= 12
+        legend = page.locator("#map-legend").bounding_box()
+        assert legend["y"] >= graph["y"] + graph["height"] - 1
         # place names would pile up on a phone: hidden (the hover and breadcrumb name places)
         shown_names = page.evaluate(
             "[...document.querySelectorAll('#map .scattergeo text')]"
@@ -177,7 +181,7 @@ def test_narrow_screen_drawer_touch_and_print(browser, live_server, lang):
         )
         assert shown_names == 0
         panel = page.locator("#county-panel").bounding_box()
-        assert panel["y"] >= graph["y"] + graph["height"] - 1  # below the map, not over it
+        assert panel["y"] >= legend["y"] + legend["height"] - 1  # below map and key
         assert panel["width"] >= 340
         shot(page, f"narrow-{lang}-390")
         toggle.tap()  # touch

@@ -46,6 +46,10 @@ def map_card(atlas: Atlas, state: ViewState) -> html.Section:
                 },
                 style={"height": "100%"},
             ),
+            # Where the map is narrow its colour bar would cover a third of the country:
+            # there the same key, read from the drawn figure, goes under the map instead
+            # (assets/atlas.js fills it after every draw; assets/atlas.css shows it).
+            html.Div(id=ids.MAP_LEGEND, className="map-legend-narrow"),
         ],
         className="atlas-map-card",
     )

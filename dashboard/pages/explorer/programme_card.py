@@ -128,12 +128,17 @@ def programme_card(atlas: Atlas, state: ViewState) -> html.Section:
 
 
 def _csrf() -> str | None:
-    """This session's CSRF token for the save button (none outside a request: tests)."""
+    """This session's CSRF token for the save button, for a signed-in user only: saving
+    needs an editor anyway, and without it a visitor's layout is the same for every
+    visitor (cached and answered 304 across sessions; see dashboard/web/layout_cache.py).
+    None outside a request (tests)."""
     from flask import has_request_context
 
-    from dashboard.accounts.session import csrf_token
+    from dashboard.accounts.session import csrf_token, current_user
 
-    return csrf_token() if has_request_context() else None
+    if not has_request_context() or current_user() is None:
+        return None
+    return csrf_token()
 
 
 def comparison_table(cmp: dict | None, lang: str) -> list:

@@ -136,3 +136,23 @@ def test_the_national_map_names_every_province_and_municipality(dash_app, lang, 
     assert len(wanted) == 32  # 31 provinces, municipalities and regions, and Taiwan
     assert sorted(set(wanted) - set(lab.text)) == []
     assert not _overlaps(_boxes(lab, atlas, None, kw.get("size_px", L.PAGE_MAP_PX)))
+
+
+def test_labels_are_placed_once_per_region_language_and_size(dash_app, monkeypatch):
+    """A value update must not place the names again (it cost 40 % of its CPU): the
+    placing runs once per region, language and size, and callers get copies."""
+    atlas = dash_app.atlas
+    calls = []
+    place = L._place_labels
+    monkeypatch.setattr(L, "_PLACED", {})
+    monkeypatch.setattr(L, "_place_labels", lambda *a, **k: calls.append(a[1:3]) or place(*a, **k))
+    # (an app's start-up warm-up may place the national names meanwhile: not counted)
+    first = L.map_labels(atlas, "520000", "zh")
+    assert L.map_labels(atlas, "520000", "zh") is first
+    assert [c for c in calls if c[0]] == [("520000", "zh")]
+    assert L.map_labels(atlas, "520000", "en").text != first.text
+    L.map_labels(atlas, "520000", "zh", size_px=(500, 300))
+    assert [c for c in calls if c[0]] == [("520000", "zh"), ("520000", "en"), ("520000", "zh")]
+    trace = first.as_trace()
+    trace["text"].append("x")
+    assert "x" not in L.map_labels(atlas, "520000", "zh").text

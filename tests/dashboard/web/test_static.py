@@ -102,8 +102,13 @@ def test_assets_are_named_by_their_bytes_and_cached_for_good(client, dash_app):
     css = next(u for u in urls if "atlas.css" in u)
     r = client.get(css)
     assert r.status_code == 200 and r.headers["Cache-Control"] == static.IMMUTABLE
+    # never revalidated, never a download: no validators or disposition to send
+    assert not {"ETag", "Last-Modified", "Content-Disposition"} & set(r.headers.keys())
     stale = client.get(css.split("?")[0] + "?v=" + "0" * 16)
     assert stale.status_code == 200 and stale.headers["Cache-Control"] == "no-cache"
+    assert "ETag" in stale.headers or "Last-Modified" in stale.headers  # revalidated
+    icon = client.get(next(u for u in urls if "favicon.ico" in u))
+    assert icon.status_code == 200 and len(icon.data) < 600  # one 32 px PNG in the icon
 
 
 def test_layout_and_dependencies_answer_304_when_unchanged(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mapclassify
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from geodata.analysis.classify import classify
@@ -63,6 +63,7 @@ def test_few_distinct_values_and_all_missing():
     st.sampled_from(["quantiles", "equal_interval"]),
     st.integers(0, 3),
 )
+@example([0.0, 5e-324], "equal_interval", 0)  # a range too small to divide: one class
 @settings(deadline=None)
 def test_merged_classes_print_differently_and_keep_every_value(values, scheme, decimals):
     from geodata.analysis.classify import merge_indistinct
