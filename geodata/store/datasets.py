@@ -285,7 +285,6 @@ class Datasets:
         return frame.astype({c: "float64" for c in columns})
 
 
-
 def reported_mask(record: dict, columns: tuple[str, ...]) -> int:
     """The provenance bits of a record whose every value came from an upload."""
     return sum(1 << i for i, c in enumerate(columns) if record.get(c) is not None)
