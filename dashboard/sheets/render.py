@@ -101,6 +101,11 @@ def missing_packages() -> tuple[str, ...]:
 RENDER_TABS = 2
 
 
+#: Seconds the browser may take to start and load plotly.js in its tabs (about one on
+#: an idle machine, a few on a busy one).
+OPEN_TIMEOUT = 60.0
+
+
 class _BrowserFailure(RuntimeError):
     """The browser died, hung or could not start (not a problem of the figure)."""
 
@@ -128,10 +133,14 @@ class _Browser:
         self.opened = asyncio.run_coroutine_threadsafe(self._open(kopts), self.loop)
 
     async def _open(self, kopts: dict) -> None:
+        import asyncio
+
         import kaleido
 
         self.kaleido = kaleido.Kaleido(**kopts)
-        await self.kaleido.open()
+        # A browser that has not opened its tabs in this time never will (seen once
+        # on a loaded machine: a message of the browser lost, the opening waited).
+        await asyncio.wait_for(self.kaleido.open(), OPEN_TIMEOUT)
 
     async def _calc(self, figure: Any, opts: dict, topojson: str) -> bytes:
         import asyncio

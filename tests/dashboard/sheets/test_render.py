@@ -162,6 +162,26 @@ def test_a_browser_that_dies_mid_render_is_restarted_and_the_pages_drawn_again(r
     assert _browser_pids(r)[0] not in old
 
 
+def test_a_browser_that_never_opens_is_an_export_error_and_leaves_no_process(monkeypatch):
+    monkeypatch.setattr(export, "OPEN_TIMEOUT", 0.05)  # chromium takes longer to start
+    me = psutil.Process()
+    before = {c.pid for c in me.children(recursive=True)}
+    stuck = export.Renderer(tabs=1)
+    with pytest.raises(export.ExportError, match="twice"):
+        stuck.render(_titled("never"), "svg", size=(300, 200))
+    stuck.stop()
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        left = [
+            c for c in me.children(recursive=True)
+            if c.pid not in before and c.status() != psutil.STATUS_ZOMBIE
+        ]  # fmt: skip
+        if not left:
+            break
+        time.sleep(0.2)
+    assert left == []
+
+
 def test_renders_from_several_threads_at_once(r):
     results: dict[int, list[str]] = {}
 
