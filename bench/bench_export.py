@@ -288,10 +288,12 @@ def first_export_child(mode: str, data_dir: Path, code: Path | None) -> dict:
     row: dict = {"mode": mode, "warm_s": None}
     t = time.perf_counter()
     if mode in ("server", "floor-server"):
-        if mode == "server":
-            from dashboard.factory import warm_imports
+        if mode == "server":  # what gunicorn's master does before forking
+            from dashboard import factory
 
-            warm_imports(delay=0)  # what gunicorn's master does before forking
+            if hasattr(factory, "warm_first_requests"):
+                factory.warm_first_requests(atlas)
+            factory.warm_imports(delay=0)
         if hasattr(export, "warm_exports") and mode == "server":
             export.warm_exports(atlas, renderer)
         elif hasattr(renderer, "warm_up"):
