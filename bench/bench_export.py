@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only != "warm":
         results["benchmarks"].update(first_exports(repeat, data_dir, args.baseline))
     if args.only != "first":
-        results["benchmarks"].update(warm_exports(repeat, args.quick))
+        results["benchmarks"].update(warm_renderer_exports(repeat, args.quick))
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     results["goals"] = GOALS
     if args.json:
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def warm_exports(repeat: int, quick: bool) -> dict:
+def warm_renderer_exports(repeat: int, quick: bool) -> dict:
     """Exports with the warm renderer of one process (the result cache warm)."""
     from cachelib import SimpleCache
 
@@ -180,13 +180,13 @@ def warm_exports(repeat: int, quick: bool) -> dict:
             base.append(floor(fmt_) * (4 if name.startswith("briefing") else 1))
         benchmarks[name] = paired(subject, base, "s")
 
-    values = atlas.indicator_values(nation["indicator"], nation["period"])
+    values = atlas.indicator_values(nation.indicator, nation.period)
     web = atlas.layers.counties_web
     has = values.reindex(web.index).notna().groupby(web["province_code"]).any()
     codes = has.index[has].tolist()[: 3 if quick else None]
     print(f"batch of {len(codes)} provinces ...", file=sys.stderr)
     batch = timed(
-        lambda: [export.export_map(atlas, {**nation, "region": c}, "png", renderer) for c in codes],
+        lambda: [export.export_map(atlas, nation.replace(region=c), "png", renderer) for c in codes],
         "batch_provinces_png",
     )
     base = timed(lambda: [renderer.render(trivial_figure(), "png") for _ in codes])
