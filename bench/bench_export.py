@@ -186,7 +186,9 @@ def warm_renderer_exports(repeat: int, quick: bool) -> dict:
     codes = has.index[has].tolist()[: 3 if quick else None]
     print(f"batch of {len(codes)} provinces ...", file=sys.stderr)
     batch = timed(
-        lambda: [export.export_map(atlas, nation.replace(region=c), "png", renderer) for c in codes],
+        lambda: [
+            export.export_map(atlas, nation.replace(region=c), "png", renderer) for c in codes
+        ],
         "batch_provinces_png",
     )
     base = timed(lambda: [renderer.render(trivial_figure(), "png") for _ in codes])
