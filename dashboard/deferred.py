@@ -34,6 +34,10 @@ from collections.abc import Callable
 #: Component packages whose bundles load after the first paint: the grid, and Dash's
 #: DataTable, which Dash puts in every page although no page of the Atlas uses it.
 DEFERRED_PACKAGES: tuple[str, ...] = ("dash_table", "dash_ag_grid")
+#: The page's own scripts that load after the first paint, before those bundles: the
+#: colour key under a narrow map, the export links' progress (plain links until then)
+#: and the grid's number formats. Dash leaves them out of the page (``assets_ignore``).
+LATER_ASSETS = r"\.later\.js$"
 
 #: The ``<meta>`` tag naming the deferred bundles (read by ``assets/atlas.js``).
 META_NAME = "atlas-deferred-scripts"
@@ -143,6 +147,20 @@ def head_tags(prefix: str, deferred: list[str], geometry: dict | None) -> str:
     return head
 
 
+def later_assets(app) -> list[str]:
+    """Content-hashed URLs of the assets matching :data:`LATER_ASSETS`, by name."""
+    from pathlib import Path
+
+    from dashboard.web.static import digest
+
+    folder = Path(app.config.assets_folder)
+    return [
+        f"{app.get_asset_url(f.name)}?v={digest(f)}"
+        for f in sorted(folder.glob("*.js"))
+        if re.search(LATER_ASSETS, f.name)
+    ]
+
+
 def defer_bundles(app, geometry: Callable[[], dict | None] = lambda: None) -> None:
     """Make ``app``'s index page leave the deferred bundles to ``assets/atlas.js``,
     preload the plotly.js bundle and the map's topology (``geometry()``, when it has
@@ -153,6 +171,7 @@ def defer_bundles(app, geometry: Callable[[], dict | None] = lambda: None) -> No
 
     def interpolate_index(**kwargs):
         kept, later = split_scripts(kwargs.get("scripts", ""))
+        later = later_assets(app) + later
         prefix = app.config.requests_pathname_prefix
         kept = polyfill_when_needed(kept, vendor_url(REGENERATOR, prefix))
         assets = app.config.assets_folder

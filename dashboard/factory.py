@@ -99,10 +99,13 @@ def create_app(settings: Settings | None = None, *, prepare: bool = True) -> das
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     # Redis and Celery with REDIS_URL (shared by every process), else the data directory.
     backends = deploy.configure(settings)
+    from dashboard.deferred import LATER_ASSETS
+
     app = dash.Dash(
         __name__,
         title="儿童关爱地图 Children's Care Atlas",
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=LATER_ASSETS,  # loaded after the first paint (dashboard/deferred.py)
         serve_locally=True,
         suppress_callback_exceptions=True,
         update_title=None,

@@ -322,11 +322,13 @@ def map_figure(
         )
         fig.add_annotation(
             text=inset_title,
-            x=0.9275,
+            # Under the inset, flush with its right edge: centred, "South China Sea
+            # Islands" ran off a narrow map.
+            x=0.995,
             y=0.05,
             xref="paper",
             yref="paper",
-            xanchor="center",
+            xanchor="right",
             yanchor="bottom",
             showarrow=False,
             font=dict(size=10, color="#333"),

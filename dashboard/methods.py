@@ -471,7 +471,7 @@ COLUMNS: tuple[str, ...] = (
 
 
 #: Decimals of each numeric column in the grid, shown with thousands separators:
-#: counts none, rates two, p-values three (``atlasNumber`` in assets/grid.js).
+#: counts none, rates two, p-values three (``atlasNumber`` in assets/grid.later.js).
 FORMATS: dict[str, int] = {
     **dict.fromkeys(("rank", "order", "need", "facilities", "facilities_in_reach",
                      "newly_covered", "cumulative_covered", "gi_bin"), 0),

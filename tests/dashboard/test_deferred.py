@@ -39,8 +39,16 @@ def test_index_page_names_the_grid_bundle_instead_of_loading_it(client):
     meta = re.search(rf'<meta name="{META_NAME}" content="([^"]*)">', page)
     assert meta, "the deferred bundles are named for the loader"
     later = meta.group(1).split()
-    assert sorted(u.split("/")[-2] for u in later) == ["dash_ag_grid", "dash_table"]
+    bundles = [u for u in later if "/_dash-component-suites/" in u]
+    assert sorted(u.split("/")[-2] for u in bundles) == ["dash_ag_grid", "dash_table"]
     assert not any("/dash_table/" in s for s in scripts)
+    # The page's own after-paint scripts come first, content-hashed, and not in the page.
+    own = [u.split("?")[0] for u in later[: len(later) - len(bundles)]]
+    assert own == ["/assets/exports.later.js", "/assets/grid.later.js", "/assets/legend.later.js"]
+    assert not any(".later.js" in s for s in scripts)
+    for u in later[: len(own)]:
+        r = client.get(u.replace("&amp;", "&"))
+        assert r.status_code == 200 and r.headers["Cache-Control"].endswith("immutable"), u
     (url,) = [u for u in later if "/dash_ag_grid/" in u]
     bundle = client.get(url)
     assert bundle.status_code == 200 and len(bundle.data) > 500_000  # the real bundle

@@ -10,9 +10,15 @@ from tests.e2e.test_map_page import wait_for_map
 pytestmark = pytest.mark.e2e
 
 
+def _ready(page, minimum: int = 2800) -> None:
+    """The map, then the export links' script (it comes just after the first paint)."""
+    wait_for_map(page, minimum)
+    page.wait_for_function("window.atlasExports === true", timeout=30_000)
+
+
 def test_an_export_shows_progress_then_downloads(page, live_server):
     page.goto(live_server + "/?region=520000")
-    wait_for_map(page, 50)
+    _ready(page, 50)
     status = page.locator("#export-links .export-status")
     with page.expect_download(timeout=120_000) as download:
         page.locator("#export-links a.export-link", has_text="PDF 地图").click()
@@ -34,7 +40,7 @@ def test_an_export_shows_progress_then_downloads(page, live_server):
 )  # fmt: skip
 def test_a_failed_export_says_why_in_the_page_language(page, live_server, lang, words):
     page.goto(live_server + f"/?lang={lang}")
-    wait_for_map(page)
+    _ready(page)
     link = page.locator("#export-links a.export-link").first
     # a link the server refuses (the classes cannot be made from these breaks)
     page.evaluate(

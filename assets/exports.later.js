@@ -2,7 +2,8 @@
    draw on the server, so the page fetches it itself, says what it is doing with a
    ticking line, starts the download when the file is there, and shows why when it
    failed (the server's reason, in the page's language). The links still work as plain
-   links without scripts. */
+   links without scripts, and until this script has come, just after the map's first
+   paint (dashboard/deferred.py); window.atlasExports says it has. */
 (function () {
   function fill(text, name, seconds) {
     return text.replace('{name}', name).replace('{seconds}', String(seconds));
@@ -62,3 +63,4 @@
     });
   });
 })();
+window.atlasExports = true;
