@@ -429,7 +429,7 @@ class Atlas:
         base = self.layers.counties_full.drop(columns="geometry")
         base = pd.DataFrame(base)
         kids = self.store.children(period).set_index("code")
-        counts, _points = self.store.facilities(period)
+        counts = self.store.facility_counts(period)
         table = base.join(kids[[c for c in MEASURES if c in kids.columns]], how="left")
         if not counts.empty:
             counts = counts.set_index("code")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -45,6 +46,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     app = create_app(settings)
+    # In debug mode the reloader's parent only watches files: the child serves.
+    if settings.export_warmup and (not settings.debug or os.environ.get("WERKZEUG_RUN_MAIN")):
+        from dashboard.sheets.render import start_export_warmup
+
+        start_export_warmup(app.atlas, delay=1.0)
     print(f"儿童关爱地图 serving on http://{host}:{port}/", flush=True)
     app.run(host=host, port=port, debug=settings.debug)
     return 0

@@ -133,6 +133,15 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting(
+        "export_warmup",
+        "ATLAS_EXPORT_WARMUP",
+        True,
+        "Start the export browser (chromium) in each web process soon after start, so "
+        "that the first PNG/SVG/PDF export does not wait for it; about 270 MB per "
+        "process (off: the first export starts it).",
+        bool,
+    ),
+    Setting(
         "map_review_number",
         "ATLAS_MAP_REVIEW_NUMBER",
         "",
@@ -179,6 +188,7 @@ class Settings:
     session_hours: int = 8
     suppress_below: int = 0
     analysis_rate: int = 20
+    export_warmup: bool = True
     map_review_number: str = ""
     extra: dict = field(default_factory=dict)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import re
 import runpy
 import signal
 import socket
@@ -415,9 +416,18 @@ def test_gunicorn_serves_with_several_workers(app_settings, tmp_path):
             for _ in range(6):
                 with urllib.request.urlopen(url + "/", timeout=60) as r:
                     assert r.status == 200 and "儿童关爱地图" in r.read().decode()
+            # Each worker starts its own export browser in the background, after the fork.
+            while len(re.findall(r"exports ready: .* \(pid (\d+)\)", log_path.read_text())) < 2:
+                assert time.time() < deadline, log_path.read_text()[-3000:]
+                time.sleep(0.5)
+            with urllib.request.urlopen(url + "/export/map.png", timeout=120) as r:
+                assert r.status == 200 and r.read(8) == b"\x89PNG\r\n\x1a\n"
         finally:
             _stop(proc)
     text = log_path.read_text()
     assert text.count("Booting worker with pid") >= 2, text[-3000:]
+    warmed = set(re.findall(r"exports ready: .* \(pid (\d+)\)", text))
+    booted = set(re.findall(r"Booting worker with pid: (\d+)", text))
+    assert len(warmed) == 2 and warmed <= booted, text[-3000:]  # in the workers, not the master
     assert '"GET /healthz HTTP/1.1" 200' in text and '"GET / HTTP/1.1" 200' in text
     assert "Traceback" not in text, text[-3000:]

@@ -36,6 +36,8 @@ from dashboard.presenters.labels import map_labels
 from geodata import indicators, periods
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+
     from dashboard.view import ViewState
 
 #: DejaVu Sans first for Latin letters and digits: chromium's PDF writer embeds Noto Sans
@@ -746,13 +748,12 @@ def method_page(atlas, state: ViewState, text: SheetText, page: tuple[int, int])
     return fig
 
 
-def briefing_pages(atlas, state: ViewState, geo, *, today: dt.date) -> list:
-    """The four pages of the PDF briefing (plotly figures or dicts)."""
+def briefing_pages(atlas, state: ViewState, geo, *, today: dt.date) -> Iterator:
+    """The four pages of the PDF briefing (plotly figures or dicts), each made when
+    asked for: the renderer draws one page while the next is computed."""
     text = sheet_text(atlas, state, today=today)
     total = 4
-    return [
-        map_sheet(atlas, state, geo, today=today, page=(1, total)),
-        figures_page(atlas, state, text, (2, total)),
-        cluster_page(atlas, state, geo, text, (3, total)),
-        method_page(atlas, state, text, (4, total)),
-    ]
+    yield map_sheet(atlas, state, geo, today=today, page=(1, total))
+    yield figures_page(atlas, state, text, (2, total))
+    yield cluster_page(atlas, state, geo, text, (3, total))
+    yield method_page(atlas, state, text, (4, total))

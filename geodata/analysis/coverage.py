@@ -27,8 +27,8 @@ Counties without left-behind children have no coverage ratio; their gap score is
 need) and they are left out of the coverage percentiles.  Counties with a missing count
 get NaN throughout.
 
-The bivariate classes cut both percentiles into tertiles (mapclassify ``UserDefined``
-with breaks 1/3, 2/3, 1: ties stay together) and label a county ``"c-n"``: ``c`` its
+The bivariate classes cut both percentiles into tertiles (upper bounds 1/3, 2/3, 1, as
+mapclassify ``UserDefined`` would: ties stay together) and label a county ``"c-n"``: ``c`` its
 coverage tertile (1 low .. 3 high), ``n`` its need tertile (1 low .. 3 high).  **"1-3" is
 the priority cell: low coverage, high need.**  The palette is Joshua Stevens's 3x3
 pink-blue (purple-blue) scheme: coverage runs grey to teal-blue, need runs grey to pink,
@@ -53,7 +53,6 @@ percentiles of 0.2, 10 and 3 per 1,000 are 1/6, 5/6, 1/2 (county ``d`` has no ne
 
 from __future__ import annotations
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -87,12 +86,21 @@ def mid_percentile(values: pd.Series) -> pd.Series:
     return (v.rank(method="average") - 0.5) / n
 
 
+#: Upper bounds of the tertiles of a percentile in [0, 1].
+TERTILE_BOUNDS = np.array([1 / 3, 2 / 3, 1.0])
+
+
 def _tertile(pct: pd.Series) -> pd.Series:
+    """1, 2 or 3: the tertile whose half-open interval ``(lower, upper]`` holds the value.
+
+    The same classes as ``mapclassify.UserDefined(pct, bins=TERTILE_BOUNDS).yb + 1`` (a
+    test checks they agree), without importing mapclassify: it compiles numba kernels on
+    import, seconds that the first briefing of a process waited for.
+    """
     out = pd.Series(np.nan, index=pct.index)
     ok = pct.notna()
     if ok.any():
-        cls = mapclassify.UserDefined(pct[ok].to_numpy(), bins=[1 / 3, 2 / 3, 1.0])
-        out[ok] = cls.yb + 1
+        out[ok] = np.searchsorted(TERTILE_BOUNDS, pct[ok].to_numpy(float), side="left") + 1
     return out
 
 

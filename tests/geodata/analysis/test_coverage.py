@@ -1,9 +1,16 @@
+from pathlib import Path
+
+import mapclassify
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geodata.analysis.coverage import (
     BIVARIATE_PRIORITY,
+    TERTILE_BOUNDS,
+    _tertile,
     bivariate_classes,
     coverage_table,
     mid_percentile,
@@ -70,6 +77,53 @@ def test_bivariate_tertiles_balanced_and_priority_cell():
     assert labels["c8"] == BIVARIATE_PRIORITY == "1-3"
     assert labels["c0"] == "3-1"
     assert labels.value_counts().to_dict() == {"3-1": 3, "2-2": 3, "1-3": 3}
+
+
+_EDGES = [1 / 3, 2 / 3, 1.0, np.nextafter(1 / 3, 0), np.nextafter(1 / 3, 1), 0.5 / 7]
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(0.0, 1.0), st.sampled_from(_EDGES), st.just(float("nan"))),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_tertiles_match_mapclassify_user_defined(values):
+    """The numpy tertiles are mapclassify's ``UserDefined`` classes, edges included."""
+    pct = pd.Series(values, dtype=float)
+    ours = _tertile(pct)
+    ok = pct.notna()
+    assert ours[~ok].isna().all()
+    if ok.any():
+        ref = mapclassify.UserDefined(pct[ok].to_numpy(), bins=list(TERTILE_BOUNDS)).yb + 1
+        assert ours[ok].astype(int).tolist() == ref.tolist()
+
+
+def test_tertiles_of_real_percentiles_match_mapclassify():
+    need = pd.Series(np.random.default_rng(5).gamma(1.5, 800.0, 2875).round())
+    pct = mid_percentile(need)  # many ties: whole counts
+    ref = mapclassify.UserDefined(pct.to_numpy(), bins=list(TERTILE_BOUNDS)).yb + 1
+    assert _tertile(pct).astype(int).tolist() == ref.tolist()
+
+
+def test_coverage_does_not_import_mapclassify():
+    """Importing mapclassify compiles numba kernels (seconds): a first briefing in a
+    process should not wait for that."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geodata.analysis.coverage as c, pandas as pd;"
+        "c.coverage_table(pd.DataFrame({'left_behind': [5, 1, 3], 'children_homes': [1, 0, 2],"
+        "'activity_centres': [0, 0, 1], 'child_directors': [1, 1, 1]}));"
+        "print('mapclassify' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_priority_table_order_and_names():

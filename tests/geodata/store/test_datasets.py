@@ -169,6 +169,24 @@ def test_facilities_round_trip(store):
     assert len(store.facilities("2025-H2", version=1)[1]) == 2
 
 
+def test_facility_counts_are_the_counts_of_facilities(store):
+    """``facility_counts`` answers what ``facilities`` does, without the points."""
+    from pandas.testing import assert_frame_equal
+
+    empty = store.facility_counts()
+    assert empty.empty and list(empty.columns) == list(store.facilities()[0].columns)
+    store.add_facilities("2025-H2", counts_df(), points_df(), source="t", synthetic=True)
+    store.add_facilities("2025-H2", counts_df(), None, source="u", synthetic=False)
+    for period, version in ((None, None), ("2025-H2", None), ("2025-H2", 1), ("2025-H2", 2)):
+        assert_frame_equal(
+            store.facility_counts(period, version), store.facilities(period, version)[0]
+        )
+    assert not store.facility_counts()["synthetic"].any()  # the active version: 2
+    assert store.facility_counts(version=1)["synthetic"].all()
+    with pytest.raises(LookupError):
+        store.facility_counts("2025-H2", version=9)
+
+
 def test_validation_errors_write_nothing(store):
     bad = children_df()
     bad.loc[2, "code"] = "110101"
