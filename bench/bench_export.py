@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import json
 import os
 import sys
@@ -52,7 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup import fmt, machine, paired, prepare  # noqa: E402
+from bench.bench_startup import emit, fmt, paired, prepare, results_head  # noqa: E402
 
 GOALS = {"export_national_png": 4.0, "batch_provinces_png": 180.0, "first_export_server": 10.0}
 FIRST_MODES = ("server", "cold")
@@ -101,25 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"prepare {data_dir} ...", file=sys.stderr)
     prepare(data_dir)
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
-    results: dict = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_before": [round(x, 2) for x in os.getloadavg()],
-        "repeat": repeat,
-        "benchmarks": {},
-    }
+    results = results_head(repeat, benchmarks={})
     if args.only != "warm":
         results["benchmarks"].update(first_exports(repeat, data_dir, args.baseline))
     if args.only != "first":
         results["benchmarks"].update(warm_renderer_exports(repeat, args.quick))
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     results["goals"] = GOALS
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    if args.markdown:
-        print(markdown(results))
-    elif not args.json:
-        print(json.dumps(results, indent=1, ensure_ascii=False))
+    emit(results, args.json, args.markdown, markdown)
     return 0
 
 

@@ -16,7 +16,6 @@ Goal (issue 17): each under 300 ms of server time.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup import machine, paired, prepare  # noqa: E402
+from bench.bench_startup import emit, paired, prepare, results_head  # noqa: E402
 
 GOAL_S = 0.300
 PROVINCE, COUNTY = "510000", "510104"  # Sichuan; Chengdu's Jinjiang district
@@ -139,13 +138,7 @@ def run(repeat: int, data_dir: Path) -> dict:
     os.environ["ATLAS_LOG_LEVEL"] = "WARNING"
     from dashboard.factory import create_app, wait_for_warm_up
 
-    results: dict = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_before": [round(x, 2) for x in os.getloadavg()],
-        "repeat": repeat,
-        "benchmarks": {},
-    }
+    results = results_head(repeat, benchmarks={})
     app = create_app()
     # As in a served process: gunicorn's master waits for the start-up warm-up before it
     # forks its workers (the registry, the map's static parts; not the result cache).
@@ -218,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     results = run(args.repeat, args.data_dir.resolve())
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    print(markdown(results) if args.markdown else json.dumps(results["benchmarks"], indent=1))
+    emit(results, args.json, args.markdown or not args.json, markdown)
     return 0
 
 

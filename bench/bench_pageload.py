@@ -39,7 +39,6 @@ chromium's task/script/layout durations, and every Plotly drawing call with its 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gzip
 import hashlib
 import importlib.util
@@ -60,11 +59,12 @@ from typing import Any
 from bench.bench_startup import (
     ROOT,
     Child,
+    emit,
     free_port,
-    machine,
     paired,
     port_open,
     prepare,
+    results_head,
     server_env,
     settle,
     wait_for,
@@ -531,14 +531,7 @@ def run(args: argparse.Namespace) -> dict:
     prepare(data_dir)
     tmp = Path(tempfile.mkdtemp(prefix="atlas-pageload-"))
     app = floor = None
-    results: dict = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_before": [round(x, 2) for x in os.getloadavg()],
-        "repeat": args.repeat,
-        "goal_ratio": GOAL_RATIO,
-        "goals": GOALS,
-    }
+    results = results_head(args.repeat, goal_ratio=GOAL_RATIO, goals=GOALS)
     try:
         app, app_url, layout, t_start = start_app(data_dir)
         props = map_props(layout)
@@ -895,12 +888,7 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.chromium).exists():
         p.error(f"{args.chromium} missing: make setup-test installs Debian's chromium")
     results = run(args)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    if args.markdown:
-        print(markdown(results))
-    elif not args.json:
-        print(json.dumps(results["benchmarks"], indent=1))
+    emit(results, args.json, args.markdown, markdown)
     return 0
 
 

@@ -578,6 +578,28 @@ def bench_warm(repeat: int, data_dir: Path, n_requests: int) -> dict:
 # --- reporting ----------------------------------------------------------------------
 
 
+def results_head(repeat: int, **extra) -> dict:
+    """The start of a benchmark run's results: when, where, how loaded, how often."""
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+        "repeat": repeat,
+        **extra,
+    }
+
+
+def emit(results: dict, json_path: str | None, as_markdown: bool, render) -> None:
+    """Write the results to ``json_path`` (if given); print them as markdown (``render``)
+    or, without either, as JSON."""
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    if as_markdown:
+        print(render(results))
+    elif not json_path:
+        print(json.dumps(results.get("benchmarks", results), indent=1, ensure_ascii=False))
+
+
 def machine() -> dict:
     mem = None
     with contextlib.suppress(OSError):
@@ -679,14 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
 
-    results: dict = {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_before": [round(x, 2) for x in os.getloadavg()],
-        "repeat": repeat,
-        "cold_repeat": cold_repeat if "cold" in only else 0,
-        "benchmarks": {},
-    }
+    results = results_head(repeat, cold_repeat=cold_repeat if "cold" in only else 0, benchmarks={})
     data_dir = args.data_dir.resolve()
     if "cold" in only:
         print(f"cold build x{cold_repeat} ...", file=sys.stderr)
@@ -698,12 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         results["benchmarks"].update(bench_warm(repeat, data_dir, args.requests))
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     results["goals"] = GOALS
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    if args.markdown:
-        print(markdown(results))
-    elif not args.json:
-        print(json.dumps(results, indent=1, ensure_ascii=False))
+    emit(results, args.json, args.markdown, markdown)
     return 0
 
 

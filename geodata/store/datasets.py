@@ -203,14 +203,7 @@ class Datasets:
         LookupError
             If an explicitly requested `version` does not exist.
         """
-        columns = ["period", "code", *MEASURES, "synthetic"]
-        info = self._resolve("children", period, version)
-        if info is None:
-            return records.empty(columns)
-        frame = self._values(info["id"], MEASURES)
-        frame.insert(0, "period", info["period"])
-        frame["synthetic"] = bool(info["synthetic"])
-        return frame[columns]
+        return self._measures(self._resolve("children", period, version), MEASURES)
 
     def facilities(
         self, period: str | None = None, version: int | None = None
@@ -244,13 +237,17 @@ class Datasets:
         return self._facility_counts(self._resolve("facilities", period, version))
 
     def _facility_counts(self, info: dict | None) -> pd.DataFrame:
-        count_columns = ["period", "code", *FACILITY_COUNTS, "synthetic"]
+        return self._measures(info, FACILITY_COUNTS)
+
+    def _measures(self, info: dict | None, measures: tuple[str, ...]) -> pd.DataFrame:
+        """``period, code, <measures>, synthetic`` of a resolved dataset (empty if none)."""
+        columns = ["period", "code", *measures, "synthetic"]
         if info is None:
-            return records.empty(count_columns)
-        counts = self._values(info["id"], FACILITY_COUNTS)
-        counts.insert(0, "period", info["period"])
-        counts["synthetic"] = bool(info["synthetic"])
-        return counts[count_columns]
+            return records.empty(columns)
+        frame = self._values(info["id"], measures)
+        frame.insert(0, "period", info["period"])
+        frame["synthetic"] = bool(info["synthetic"])
+        return frame[columns]
 
     def _resolve(self, kind: str, period: str | None, version: int | None) -> dict | None:
         if period is None:
