@@ -3,11 +3,10 @@
 Dash builds ``/_dash-layout`` anew for every page load: 21 ms of server CPU (the
 components, the map figure read back from the cache, JSON, Brotli), a quarter of the
 server's time in the 200-planner load test, where one request in ten is a page load.
-For a visitor who has not signed in, the explorer's layout depends only on the page's
-address (its query: view and language), the data (the store's stamp), the saved
-programmes and the code. So it is built once per such key for all workers, kept with
-its Brotli and gzip forms, and answered from there, with its ETag (a second visit, in any
-session, gets a 304). A signed-in user's layout (their name, their token, their rights)
+For a visitor who has not signed in, the explorer's landing layout depends only on the
+language, the data (the store's stamp), the saved programmes and the code. So it is
+built once per such key for all workers, kept with its Brotli and gzip forms, and
+answered from there, with its ETag (a second visit, in any session, gets a 304). A signed-in user's layout (their name, their token, their rights)
 is never cached, nor one built while the database was down.
 """
 
@@ -25,6 +24,11 @@ from dashboard.web.static import accepted
 TIMEOUT = 300
 #: The page whose layout is cached: the explorer (every other page is rarely loaded).
 CACHED_PAGES = ("/",)
+#: The addresses cached: the explorer's landing view in each language, where nearly
+#: every visit starts. A shared link's view is built each time: keying on any query
+#: would let a client fill the cache with a layout (about 0.5 MB with its compressed
+#: forms) per made-up address.
+CACHED_QUERIES = ("", "?lang=zh", "?lang=en")
 
 
 def init_app(server) -> None:
@@ -49,7 +53,7 @@ def _key() -> str | None:
     from dashboard.pages.routing import page_location
 
     path, search = page_location()
-    if path not in CACHED_PAGES or current_user() is not None:
+    if path not in CACHED_PAGES or search not in CACHED_QUERIES or current_user() is not None:
         return None
     atlas = current_app.extensions["atlas"]
     try:
