@@ -44,14 +44,13 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup import emit, fmt, paired, prepare, results_head  # noqa: E402
+from bench.bench_startup import add_data_dir, emit, fmt, paired, prepare, results_head  # noqa: E402
 
 GOALS = {"export_national_png": 4.0, "batch_provinces_png": 180.0, "first_export_server": 10.0}
 FIRST_MODES = ("server", "cold")
@@ -81,13 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--child", help=argparse.SUPPRESS)  # one first-export process
     p.add_argument("--code", type=Path, help=argparse.SUPPRESS)
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(
-            os.environ.get("ATLAS_BENCH_DATA", Path(tempfile.gettempdir()) / "atlas-bench-data")
-        ),
-    )
+    add_data_dir(p)
     args = p.parse_args(argv)
     if args.render:
         print(markdown(json.loads(Path(args.render).read_text())))

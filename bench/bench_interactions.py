@@ -21,14 +21,13 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_startup import emit, paired, prepare, results_head  # noqa: E402
+from bench.bench_startup import add_data_dir, emit, paired, prepare, results_head  # noqa: E402
 
 GOAL_S = 0.300
 PROVINCE, COUNTY = "510000", "510104"  # Sichuan; Chengdu's Jinjiang district
@@ -202,13 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--json", metavar="OUT")
     p.add_argument("--markdown", action="store_true")
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(
-            os.environ.get("ATLAS_BENCH_DATA", Path(tempfile.gettempdir()) / "atlas-bench-data")
-        ),
-    )
+    add_data_dir(p)
     args = p.parse_args(argv)
     results = run(args.repeat, args.data_dir.resolve())
     emit(results, args.json, args.markdown or not args.json, markdown)

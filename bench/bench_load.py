@@ -35,6 +35,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.bench_startup import add_data_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_P95_MS = 300.0
 WINDOW_S = 10
@@ -298,11 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         help="no warm-up: each worker's first requests count (issue 17: from a freshly "
         "started make serve)",
     )
-    ap.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(os.environ.get("ATLAS_BENCH_DATA", "/tmp/atlas-bench-data")),
-    )
+    add_data_dir(ap)
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)

@@ -59,6 +59,7 @@ from typing import Any
 from bench.bench_startup import (
     ROOT,
     Child,
+    add_data_dir,
     emit,
     free_port,
     paired,
@@ -520,6 +521,21 @@ def variant_routes(kind: str, layout_body: bytes, app_url: str) -> list[tuple[st
 # --- the benchmark ---------------------------------------------------------------------
 
 
+def _progress(label: str, i: int, runs: dict) -> None:
+    """One line on stderr: the paint times of the latest cold and warm load of each page
+    ("not painted" for a county-link load that timed out)."""
+
+    def ms(kind: str, cache: str) -> str:
+        v = runs[kind][cache][-1]["paint_ms"]
+        return "not painted" if v is None else f"{v:.0f} ms"
+
+    print(
+        f"  {label} {i + 1}: app {ms('app', 'cold')} (warm {ms('app', 'warm')}), "
+        f"floor {ms('floor', 'cold')} (warm {ms('floor', 'warm')})",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> dict:
     """Start both servers, probe both pages, run the interleaved loads; the results."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -600,17 +616,7 @@ def run(args: argparse.Namespace) -> dict:
                 for kind in order:
                     for cache, r in one(kind).items():
                         runs[kind][cache].append(r)
-                a, f = runs["app"], runs["floor"]
-                print(
-                    "  run {}: app {:.0f} ms (warm {:.0f}), floor {:.0f} ms (warm {:.0f})".format(
-                        i + 1,
-                        a["cold"][-1]["paint_ms"],
-                        a["warm"][-1]["paint_ms"],
-                        f["cold"][-1]["paint_ms"],
-                        f["warm"][-1]["paint_ms"],
-                    ),
-                    file=sys.stderr,
-                )
+                _progress("run", i, runs)
             county: dict[str, dict[str, list]] = {
                 k: {"cold": [], "warm": []} for k in ("app", "floor")
             }
@@ -626,17 +632,7 @@ def run(args: argparse.Namespace) -> dict:
                         got = {c: {"paint_ms": None} for c in ("cold", "warm")}
                     for cache, r in got.items():
                         county[kind][cache].append(r)
-                a, f = county["app"], county["floor"]
-                print(
-                    "  county run {}: app {} ms (warm {}), floor {} ms (warm {})".format(
-                        i + 1,
-                        a["cold"][-1]["paint_ms"],
-                        a["warm"][-1]["paint_ms"],
-                        f["cold"][-1]["paint_ms"],
-                        f["warm"][-1]["paint_ms"],
-                    ),
-                    file=sys.stderr,
-                )
+                _progress("county run", i, county)
             if args.profile:
                 print("CPU profiles ...", file=sys.stderr)
                 prof: dict[str, list] = {"app": [], "floor": []}
@@ -867,14 +863,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", action="store_true", help="print markdown tables")
     p.add_argument("--render", metavar="IN", help="print the markdown of a saved --json file")
     p.add_argument("--chromium", default=CHROMIUM, help=f"browser binary (default {CHROMIUM})")
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(
-            os.environ.get("ATLAS_BENCH_DATA", Path(tempfile.gettempdir()) / "atlas-bench-data")
-        ),
-        help="data dir of the app (default $ATLAS_BENCH_DATA or /tmp/atlas-bench-data)",
-    )
+    add_data_dir(p)
     args = p.parse_args(argv)
     if args.render:
         print(markdown(json.loads(Path(args.render).read_text())))

@@ -578,6 +578,19 @@ def bench_warm(repeat: int, data_dir: Path, n_requests: int) -> dict:
 # --- reporting ----------------------------------------------------------------------
 
 
+def add_data_dir(parser: argparse.ArgumentParser, what: str = "the app's data dir") -> None:
+    """``--data-dir``, the same for every benchmark: ``$ATLAS_BENCH_DATA`` or
+    ``<temp dir>/atlas-bench-data``, prepared with ``python app.py prepare``."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(
+            os.environ.get("ATLAS_BENCH_DATA", Path(tempfile.gettempdir()) / "atlas-bench-data")
+        ),
+        help=f"{what} (default $ATLAS_BENCH_DATA or {tempfile.gettempdir()}/atlas-bench-data)",
+    )
+
+
 def results_head(repeat: int, **extra) -> dict:
     """The start of a benchmark run's results: when, where, how loaded, how often."""
     return {
@@ -680,14 +693,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", metavar="OUT", help="write the results as JSON")
     p.add_argument("--markdown", action="store_true", help="print a markdown table")
     p.add_argument("--only", default="cold,warm", help="comma list of: cold, warm (default both)")
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(
-            os.environ.get("ATLAS_BENCH_DATA", Path(tempfile.gettempdir()) / "atlas-bench-data")
-        ),
-        help="prepared data dir for the warm start (default $ATLAS_BENCH_DATA or /tmp/atlas-bench-data)",
-    )
+    add_data_dir(p, "prepared data dir for the warm start")
     p.add_argument("--render", metavar="IN", help="print the markdown of a saved --json file")
     p.add_argument("--requests", type=int, default=5, help="repeats of each request per start")
     args = p.parse_args(argv)

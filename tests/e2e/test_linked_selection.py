@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import shot
-from tests.e2e.test_map_page import wait_for_map
+from tests.e2e.test_map_page import wait_for_charts, wait_for_map
 
 pytestmark = pytest.mark.e2e
 
@@ -21,10 +21,7 @@ ROW_CODES_JS = """() => Array.from(document.querySelectorAll('#analysis-table .a
 def _open(page, live_server):
     page.goto(live_server + "/?lang=en")
     wait_for_map(page)
-    page.wait_for_function(
-        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
-        timeout=30_000,
-    )
+    wait_for_charts(page)
     page.wait_for_selector("#analysis-table .ag-row", timeout=60_000)
 
 

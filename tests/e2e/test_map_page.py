@@ -35,6 +35,14 @@ def wait_for_map(page, minimum: int = 2800) -> None:
     )
 
 
+def wait_for_charts(page) -> None:
+    """The linked charts have their data (they fill once the map has painted)."""
+    page.wait_for_function(
+        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
+        timeout=30_000,
+    )
+
+
 def test_map_draws_every_county_with_synthetic_notice(page, live_server, dash_app):
     page.goto(live_server + "/")
     wait_for_map(page)
@@ -150,10 +158,7 @@ def test_lasso_on_scatter_highlights_map_and_strip(page, live_server):
     page.goto(live_server + "/")
     wait_for_map(page)
     # The charts fill once the map has painted (they used to delay it).
-    page.wait_for_function(
-        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
-        timeout=30_000,
-    )
+    wait_for_charts(page)
     area = page.locator("#need-coverage .nsewdrag").first
     area.scroll_into_view_if_needed()
     box = area.bounding_box()
@@ -204,10 +209,7 @@ def test_grid_arrives_after_the_map_and_a_failed_bundle_is_reported(page, live_s
     page.wait_for_selector("text=The table could not be loaded", timeout=30_000)
     assert page.locator("#table-csv").is_disabled()
     assert page.locator("#analysis-table").count() == 0
-    page.wait_for_function(
-        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
-        timeout=30_000,
-    )
+    wait_for_charts(page)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -244,7 +246,4 @@ def test_polyfill_only_where_the_browser_needs_it(page, live_server, old_browser
     assert page.evaluate("typeof regeneratorRuntime") == "object"
     # Lazy parts of Dash (the dropdowns' and the graph's chunks, which call the runtime)
     # work: the linked charts fill after the paint.
-    page.wait_for_function(
-        "(document.querySelector('#need-coverage .js-plotly-plot').data || []).length > 0",
-        timeout=30_000,
-    )
+    wait_for_charts(page)

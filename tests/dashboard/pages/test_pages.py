@@ -20,31 +20,15 @@ def _layout(client, path: str) -> dict:
     return r.get_json()
 
 
-def _ids(node) -> set[str]:
-    found: set[str] = set()
-
-    def walk(n):
-        if isinstance(n, dict):
-            if isinstance(n.get("props", {}).get("id"), str):
-                found.add(n["props"]["id"])
-            for v in n.values():
-                walk(v)
-        elif isinstance(n, list):
-            for v in n:
-                walk(v)
-
-    walk(node)
-    return found
-
-
-def _hrefs(node) -> list[str]:
+def _props(node, name: str) -> list[str]:
+    """Every string value of the prop `name` in a layout's JSON, in page order."""
     out: list[str] = []
 
     def walk(n):
         if isinstance(n, dict):
-            href = n.get("props", {}).get("href")
-            if isinstance(href, str):
-                out.append(href)
+            value = n.get("props", {}).get(name)
+            if isinstance(value, str):
+                out.append(value)
             for v in n.values():
                 walk(v)
         elif isinstance(n, list):
@@ -53,6 +37,14 @@ def _hrefs(node) -> list[str]:
 
     walk(node)
     return out
+
+
+def _ids(node) -> set[str]:
+    return set(_props(node, "id"))
+
+
+def _hrefs(node) -> list[str]:
+    return _props(node, "href")
 
 
 def test_pages_are_registered_with_dash_pages(dash_app):
