@@ -18,7 +18,7 @@ import hashlib
 import brotli
 from flask import Response, current_app, g, request
 
-from dashboard.web.static import accepted
+from dashboard.web.static import accepted, body_tag, browser_has
 
 #: Seconds a cached layout is kept: short, so that anything a key might miss is brief.
 TIMEOUT = 300
@@ -85,10 +85,8 @@ def answer():
     if not entry:
         return None
     g.atlas_layout_hit = True
-    sent = request.headers.get("If-None-Match", "")
-    tags = {t.strip().removeprefix("W/").strip('"').split(":", 1)[0] for t in sent.split(",")}
     enc = accepted(request.headers.get("Accept-Encoding", ""))
-    if entry["etag"] in tags:
+    if browser_has(entry["etag"]):
         resp = Response(status=304)
     else:
         resp = Response(entry[enc] if enc else entry["raw"], mimetype="application/json")
@@ -115,8 +113,7 @@ def keep(response):
     raw = response.get_data()
     entry = {
         "raw": raw,
-        # The ETag the revalidation of every layout uses (dashboard.web.static.revalidate).
-        "etag": hashlib.sha1(raw).hexdigest()[:20],
+        "etag": body_tag(raw),  # as every revalidated layout has it
         "br": brotli.compress(raw, quality=5),
         "gzip": gzip.compress(raw, 6),
     }

@@ -242,18 +242,29 @@ def after_request(response):
     return cache_headers(response, current_app.config.get("ATLAS_ASSETS_FOLDER"))
 
 
-def revalidate(response):
-    """An ETag of the body; 304 when the browser has it already.
+def body_tag(body: bytes) -> str:
+    """The ETag of a revalidated body (the layout, the dependencies)."""
+    return hashlib.sha1(body).hexdigest()[:20]
+
+
+def browser_has(tag: str) -> bool:
+    """Whether the request's ``If-None-Match`` names `tag`.
 
     Flask-Compress appends the coding to a strong ETag (``"abc:br"``), which the
     browser sends back: the comparison ignores that suffix.
     """
-    tag = hashlib.sha1(response.get_data()).hexdigest()[:20]
+    sent = request.headers.get("If-None-Match", "")
+    return tag in {
+        t.strip().removeprefix("W/").strip('"').split(":", 1)[0] for t in sent.split(",")
+    }
+
+
+def revalidate(response):
+    """An ETag of the body; 304 when the browser has it already (:func:`browser_has`)."""
+    tag = body_tag(response.get_data())
     response.headers["Cache-Control"] = "no-cache"
     response.set_etag(tag)
-    sent = request.headers.get("If-None-Match", "")
-    tags = {t.strip().removeprefix("W/").strip('"').split(":", 1)[0] for t in sent.split(",")}
-    if tag in tags:
+    if browser_has(tag):
         response.status_code = 304
         response.set_data(b"")
         response.headers.pop("Content-Length", None)
